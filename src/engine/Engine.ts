@@ -1,0 +1,66 @@
+import type { Table } from 'apache-arrow';
+
+/** The file formats Assay opens. */
+export type SourceFormat = 'parquet' | 'csv' | 'jsonl' | 'arrow';
+
+/** One column of a source as DuckDB types it. */
+export interface ColumnInfo {
+  name: string;
+  type: string;
+}
+
+/** A table that SQL can name, made from a file the user opened. */
+export interface SourceInfo {
+  /** The SQL name of the table. */
+  name: string;
+  /** The file it was read from, as the user named it. */
+  fileName: string;
+  format: SourceFormat;
+  bytes: number;
+  rows: number;
+  columns: ColumnInfo[];
+  /** SHA-256 of the file's bytes, lowercase hex. */
+  sha256: string;
+}
+
+/** Progress of opening a file. `schema` arrives first (for Parquet, from the footer). */
+export type IngestProgress =
+  | { phase: 'schema'; fileName: string; rows: number | null; columns: ColumnInfo[] }
+  | { phase: 'rows'; fileName: string; done: number; total: number | null }
+  | { phase: 'hash'; fileName: string; done: number; total: number };
+
+export interface OpenFileOptions {
+  /** The SQL name to give the table; derived from the file name when absent. */
+  name?: string;
+  format?: SourceFormat;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+/** What the engine is, for provenance. */
+export interface EngineVersions {
+  /** `wasm-node`, `wasm-browser`, … */
+  engine: string;
+  /** DuckDB's own version string, e.g. `v1.4.3`. */
+  duckdb: string;
+  /** The DuckDB-WASM bundle in use (`eh`, `coi`, `mvp`) or `native`. */
+  bundle: string;
+  threads: number;
+}
+
+/**
+ * The seam between Assay and a DuckDB. Every platform gets one implementation:
+ * the browser worker client, and DuckDB-WASM under Node for tests and the CLI.
+ * One contract test suite (test/engine/contract.ts) runs against each.
+ */
+export interface Engine {
+  /** Run one SQL statement and return its whole result as an Arrow table. */
+  query(sql: string): Promise<Table>;
+  /** Read a file into a table, verify it, fingerprint it. Replaces a table of the same name only on success. */
+  openFile(file: Blob, fileName: string, options?: OpenFileOptions): Promise<SourceInfo>;
+  /** Drop a source's table. */
+  dropSource(name: string): Promise<void>;
+  /** Cancel the running query or file load, if any. The engine stays usable. */
+  cancel(): Promise<void>;
+  versions(): Promise<EngineVersions>;
+  close(): Promise<void>;
+}

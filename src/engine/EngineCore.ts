@@ -1,0 +1,209 @@
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { AssayError, isCancelled, messageOf } from '../core/errors';
+import { quoteIdent, quoteLiteral } from '../core/sql/quote';
+import { sourceNameFor } from '../core/sourceName';
+import type { DuckBackend } from './DuckBackend';
+import type { ColumnInfo, EngineVersions, IngestProgress, OpenFileOptions, SourceFormat, SourceInfo } from './Engine';
+import { detectFormat } from './ingest/detectFormat';
+import type { IngestContext, ParquetModule } from './ingest/IngestContext';
+import { ingestArrow } from './ingest/ingestArrow';
+import { ingestCsv } from './ingest/ingestCsv';
+import { ingestJsonLines } from './ingest/ingestJsonLines';
+import { ingestParquet } from './ingest/ingestParquet';
+import { sha256Blob } from './sha256Blob';
+
+const READERS: Record<SourceFormat, (ctx: IngestContext) => Promise<void>> = {
+  parquet: ingestParquet,
+  csv: ingestCsv,
+  jsonl: ingestJsonLines,
+  arrow: ingestArrow,
+};
+
+/** End-of-stream marker of the Arrow IPC stream format. */
+const IPC_EOS = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
+
+/**
+ * Settings that keep DuckDB from ever reaching for the network: no extension autoloading,
+ * and an extension repository that is our own origin, so a miss is a clean catalog error.
+ */
+export function offlineSettings(extensionRepository: string): string[] {
+  return [
+    'SET autoinstall_known_extensions = false',
+    'SET autoload_known_extensions = false',
+    `SET custom_extension_repository = ${quoteLiteral(extensionRepository)}`,
+  ];
+}
+
+interface Operation {
+  cancelled: boolean;
+}
+
+/**
+ * The engine's logic, written once over a DuckBackend: queries as cancellable pending
+ * queries returning Arrow IPC bytes, and file ingest. The browser worker exposes one of
+ * these; the Node engine wraps one directly.
+ */
+export class EngineCore {
+  #backend: DuckBackend;
+  #parquet: ParquetModule;
+  #engineName: string;
+  #queue: Promise<unknown> = Promise.resolve();
+  #current: Operation | null = null;
+  #staging = 0;
+
+  constructor(backend: DuckBackend, parquet: ParquetModule, engineName: string) {
+    this.#backend = backend;
+    this.#parquet = parquet;
+    this.#engineName = engineName;
+  }
+
+  /** Apply the offline settings. Call once after construction. */
+  async init(extensionRepository: string): Promise<void> {
+    for (const sql of offlineSettings(extensionRepository)) await this.queryIPC(sql);
+  }
+
+  /** Run one statement; the whole result as Arrow IPC stream bytes. */
+  queryIPC(sql: string): Promise<Uint8Array> {
+    return this.#exclusive((op) => this.#run(sql, op));
+  }
+
+  /** Cancel the running operation (query or file load). */
+  async cancel(): Promise<void> {
+    const op = this.#current;
+    if (!op) return;
+    op.cancelled = true;
+    await this.#backend.cancelPending().catch(() => false);
+  }
+
+  async versions(): Promise<EngineVersions> {
+    const t = tableFromIPC(await this.queryIPC(`SELECT version() AS v, current_setting('threads') AS t`));
+    const row = t.get(0)!.toJSON() as { v: string; t: number | bigint };
+    return { engine: this.#engineName, duckdb: row.v, bundle: this.#backend.bundle, threads: Number(row.t) };
+  }
+
+  async dropSource(name: string): Promise<void> {
+    await this.queryIPC(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+  }
+
+  /** Read a file into a table named `options.name` (or one derived from the file name). */
+  openFile(file: Blob, fileName: string, options: OpenFileOptions = {}): Promise<SourceInfo> {
+    return this.#exclusive((op) => this.#openFile(file, fileName, options, op));
+  }
+
+  async #openFile(file: Blob, fileName: string, options: OpenFileOptions, op: Operation): Promise<SourceInfo> {
+    if (file.size === 0) throw new AssayError('input', 'the file is empty (0 bytes)', { subject: fileName });
+    const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
+    const format = options.format ?? detectFormat(fileName, head);
+    if (!format) {
+      throw new AssayError('input', 'unknown file type: expected Parquet, CSV, JSON Lines or Arrow IPC', { subject: fileName });
+    }
+    const name = options.name ?? sourceNameFor(fileName);
+    const staging = `__assay_staging_${++this.#staging}`;
+    const progress = (p: IngestProgress) => options.onProgress?.(p);
+    const checkCancelled = () => {
+      if (op.cancelled) throw new AssayError('cancelled', 'opening the file was cancelled', { subject: fileName });
+    };
+    const ctx: IngestContext = {
+      backend: this.#backend,
+      parquet: this.#parquet,
+      query: async (sql) => tableFromIPC(await this.#run(sql, op)),
+      table: staging,
+      fileName,
+      file,
+      checkCancelled,
+      progress,
+    };
+    const hashing = sha256Blob(file, (done, total) => progress({ phase: 'hash', fileName, done, total }), checkCancelled);
+    hashing.catch(() => undefined);
+    try {
+      await READERS[format](ctx);
+      checkCancelled();
+      const columns = await this.#normaliseTimestamps(staging, op);
+      const rows = Number(tableFromIPC(await this.#run(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`, op)).get(0)!.toJSON().n);
+      const sha256 = await hashing;
+      await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`, op);
+      await this.#run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`, op);
+      return { name, fileName, format, bytes: file.size, rows, columns, sha256 };
+    } catch (error) {
+      await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`, { cancelled: false }).catch(() => undefined);
+      if (error instanceof AssayError) throw error;
+      throw new AssayError('input', `cannot be opened as ${format}: ${messageOf(error)}`, { subject: fileName, cause: error });
+    }
+  }
+
+  /**
+   * Timestamps with a time zone become plain UTC timestamps, so no query on them ever
+   * needs the icu extension (which DuckDB-WASM would try to download).
+   */
+  async #normaliseTimestamps(table: string, op: Operation): Promise<ColumnInfo[]> {
+    const describe = async () =>
+      tableFromIPC(await this.#run(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(table)})`, op))
+        .toArray()
+        .map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const columns = await describe();
+    const zoned = columns.filter((c) => c.type.startsWith('TIMESTAMP WITH TIME ZONE'));
+    if (zoned.length === 0) return columns;
+    for (const c of zoned) {
+      await this.#run(`ALTER TABLE ${quoteIdent(table)} ALTER ${quoteIdent(c.name)} TYPE TIMESTAMP USING ${quoteIdent(c.name)}::TIMESTAMP`, op);
+    }
+    return describe();
+  }
+
+  /** Runs `task` alone: one connection runs one thing at a time. */
+  #exclusive<T>(task: (op: Operation) => Promise<T>): Promise<T> {
+    const run = this.#queue.then(async () => {
+      const op: Operation = { cancelled: false };
+      this.#current = op;
+      try {
+        return await task(op);
+      } finally {
+        this.#current = null;
+      }
+    });
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #run(sql: string, op: Operation): Promise<Uint8Array> {
+    const backend = this.#backend;
+    const cancelled = () => new AssayError('cancelled', 'the query was cancelled');
+    if (op.cancelled) throw cancelled();
+    try {
+      let header = await backend.startPending(sql);
+      while (header === null) {
+        if (op.cancelled) {
+          await backend.cancelPending().catch(() => false);
+          throw cancelled();
+        }
+        // Let a cancel() request in between polls.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        header = await backend.pollPending();
+      }
+      const parts: Uint8Array[] = [header];
+      let size = header.byteLength;
+      for (;;) {
+        const chunk = await backend.fetchResults();
+        if (!chunk || chunk.byteLength === 0) break;
+        parts.push(chunk);
+        size += chunk.byteLength;
+      }
+      parts.push(IPC_EOS);
+      const out = new Uint8Array(size + IPC_EOS.byteLength);
+      let offset = 0;
+      for (const p of parts) {
+        out.set(p, offset);
+        offset += p.byteLength;
+      }
+      return out;
+    } catch (error) {
+      if (isCancelled(error)) throw error;
+      if (op.cancelled) throw cancelled();
+      throw new AssayError('sql', messageOf(error), { cause: error });
+    }
+  }
+}
+
+/** Convenience for engines that return tables. */
+export function ipcToTable(ipc: Uint8Array): Table {
+  return tableFromIPC(ipc);
+}

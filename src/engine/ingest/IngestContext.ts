@@ -1,0 +1,22 @@
+import type { Table } from 'apache-arrow';
+import type { DuckBackend } from '../DuckBackend';
+import type { IngestProgress } from '../Engine';
+import type * as ParquetWasm from 'parquet-wasm';
+
+/** The parquet-wasm module, already initialised for its platform. */
+export type ParquetModule = Pick<typeof ParquetWasm, 'ParquetFile'>;
+
+/** What a format reader gets: where to write, how to query, how to report and stop. */
+export interface IngestContext {
+  backend: DuckBackend;
+  parquet: ParquetModule;
+  /** Run SQL through the engine (cancellable). */
+  query(sql: string): Promise<Table>;
+  /** The (staging) table the reader must create. */
+  table: string;
+  fileName: string;
+  file: Blob;
+  /** Throws a `cancelled` AssayError once cancel() was called. */
+  checkCancelled(): void;
+  progress(p: IngestProgress): void;
+}

@@ -1,0 +1,99 @@
+import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { AssayError, messageOf, isCancelled } from '../../core/errors';
+import type { IngestContext } from './IngestContext';
+
+const DELIMITERS = [',', '\t', ';', '|'];
+
+/**
+ * Read a CSV with DuckDB's own read_csv over a registered file handle: the file is read
+ * lazily by DuckDB, never copied whole into the wasm heap.
+ */
+export async function ingestCsv(ctx: IngestContext): Promise<void> {
+  const registered = `assay_csv/${crypto.randomUUID()}.csv`;
+  await ctx.backend.registerFile(registered, ctx.file);
+  try {
+    const read = async (options: string) => {
+      try {
+        // skip = 0: otherwise the sniffer may skip rows until it finds a consistent block,
+        // and a ragged file comes back with its last lines as the header.
+        await ctx.query(
+          `CREATE OR REPLACE TABLE ${quoteIdent(ctx.table)} AS SELECT * FROM read_csv(${quoteLiteral(registered)}, header = true, skip = 0, sample_size = 20480${options})`,
+        );
+      } catch (cause) {
+        if (isCancelled(cause)) throw cause;
+        const hint = await raggedHint(ctx.file);
+        const detail = hint ?? cleanCsvMessage(messageOf(cause), registered);
+        throw new AssayError('input', `cannot be read as CSV: ${detail}`, { subject: ctx.fileName, cause });
+      }
+    };
+    await read('');
+    // When rows disagree on their number of fields the sniffer gives up on the delimiter and
+    // returns one column named after the whole header line. Re-reading with the delimiter
+    // the header plainly uses turns that into an error that says which line is ragged.
+    const columns = (await ctx.query(`SELECT column_name FROM (DESCRIBE ${quoteIdent(ctx.table)})`)).toArray();
+    if (columns.length === 1) {
+      const header = String(columns[0]!.column_name);
+      const delimiter = DELIMITERS.find((d) => header.includes(d));
+      if (delimiter) await read(`, delim = ${quoteLiteral(delimiter)}`);
+    }
+  } finally {
+    await ctx.backend.dropFile(registered);
+  }
+}
+
+/** DuckDB's sniffer messages are long and name our internal file path; keep what a user needs. */
+function cleanCsvMessage(text: string, registered: string): string {
+  return text.replaceAll(registered, 'the file').split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * "line 3 has 2 fields where the header has 3" for a ragged file, from its first megabyte;
+ * null when the head is consistent (then DuckDB's own message is the better one).
+ */
+export async function raggedHint(file: Blob): Promise<string | null> {
+  const text = await file.slice(0, 1 << 20).text();
+  const lines = splitRecords(text.replace(/^\uFEFF/, ''));
+  if (lines.length < 2) return null;
+  const header = lines[0]!;
+  const delimiter = DELIMITERS.map((d) => [d, countFields(header, d)] as const).sort((a, b) => b[1] - a[1])[0]!;
+  if (delimiter[1] < 2) return null;
+  const width = delimiter[1];
+  const complete = file.size <= 1 << 20 ? lines.length : lines.length - 1;
+  for (let i = 1; i < complete; i++) {
+    const line = lines[i]!;
+    if (line === '') continue;
+    const n = countFields(line, delimiter[0]);
+    if (n !== width) {
+      const name = delimiter[0] === '\t' ? 'tab' : `'${delimiter[0]}'`;
+      return `ragged rows: line ${i + 1} has ${n} fields where the header has ${width} (delimiter ${name})`;
+    }
+  }
+  return null;
+}
+
+/** Records of a CSV text, keeping newlines inside quotes. */
+function splitRecords(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === '\n' && !quoted) {
+      out.push(text.slice(start, i).replace(/\r$/, ''));
+      start = i + 1;
+    }
+  }
+  if (start < text.length) out.push(text.slice(start).replace(/\r$/, ''));
+  return out;
+}
+
+function countFields(record: string, delimiter: string): number {
+  let n = 1;
+  let quoted = false;
+  for (const ch of record) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) n++;
+  }
+  return n;
+}

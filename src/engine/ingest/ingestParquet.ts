@@ -1,0 +1,63 @@
+import { tableFromIPC } from 'apache-arrow';
+import type { ColumnInfo } from '../Engine';
+import type { IngestContext } from './IngestContext';
+import { AssayError, messageOf } from '../../core/errors';
+
+/**
+ * Read a Parquet file with parquet-wasm, one row group at a time, into DuckDB as Arrow IPC.
+ * DuckDB-WASM cannot load its parquet extension offline, and decoding the whole file at
+ * once costs several times the memory (STACK.md), hence row groups.
+ * The footer is read first so the schema and row count are reported before any data moves.
+ */
+export async function ingestParquet(ctx: IngestContext): Promise<void> {
+  const { fileName } = ctx;
+  let pf: Awaited<ReturnType<IngestContext['parquet']['ParquetFile']['fromFile']>>;
+  try {
+    pf = await ctx.parquet.ParquetFile.fromFile(ctx.file);
+  } catch (cause) {
+    throw new AssayError('input', `not a readable Parquet file (${describeParquetError(cause)})`, { subject: fileName, cause });
+  }
+  try {
+    const meta = pf.metadata();
+    const groups = meta.numRowGroups();
+    const total = Number(meta.fileMetadata().numRows());
+    const schemaIPC = pf.schema().intoIPCStream();
+    ctx.progress({ phase: 'schema', fileName, rows: total, columns: arrowColumns(schemaIPC) });
+    if (groups === 0) {
+      await ctx.backend.insertArrowIPC(ctx.table, schemaIPC, true);
+    }
+    let done = 0;
+    for (let g = 0; g < groups; g++) {
+      ctx.checkCancelled();
+      let ipc: Uint8Array;
+      try {
+        const part = await pf.read({ rowGroups: [g] });
+        ipc = part.intoIPCStream();
+      } catch (cause) {
+        throw new AssayError('input', `row group ${g + 1} of ${groups} cannot be decoded (${describeParquetError(cause)})`, { subject: fileName, cause });
+      }
+      await ctx.backend.insertArrowIPC(ctx.table, ipc, g === 0);
+      done += Number(meta.rowGroup(g).numRows());
+      ctx.progress({ phase: 'rows', fileName, done, total });
+    }
+  } finally {
+    pf.free();
+  }
+}
+
+/** Column names and Arrow types from a schema-only IPC stream, for the early schema report. */
+function arrowColumns(schemaIPC: Uint8Array): ColumnInfo[] {
+  try {
+    return tableFromIPC(schemaIPC).schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
+  } catch {
+    return [];
+  }
+}
+
+function describeParquetError(cause: unknown): string {
+  const text = messageOf(cause);
+  if (/EOF|eof|out of range|too small|Invalid Parquet file|Corrupt footer|magic/i.test(text)) {
+    return `truncated or corrupt: ${text}`;
+  }
+  return text;
+}
