@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { preview, type PreviewServer } from 'vite';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.ASSAY_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Flags that keep Chromium from calling home (STACK.md) and let it run as root in CI. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export interface AppSession {
+  server: PreviewServer;
+  baseUrl: string;
+  context: BrowserContext;
+  page: Page;
+  /** Every URL the page asked for, in order. */
+  requests: string[];
+  /** Console errors and uncaught page errors. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Serve the built app (dist/) with `vite preview` and open it in headless Debian Chromium. */
+export async function openApp(path = '/'): Promise<AppSession> {
+  const server = await preview({ preview: { port: 0, strictPort: false, host: '127.0.0.1' }, logLevel: 'silent' });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const userDir = mkdtempSync(join(tmpdir(), 'assay-chromium-'));
+  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const requests: string[] = [];
+  const errors: string[] = [];
+  context.on('request', (req) => requests.push(req.url()));
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(baseUrl + path);
+  return {
+    server,
+    baseUrl,
+    context,
+    page,
+    requests,
+    errors,
+    async close() {
+      await context.close();
+      await server.close();
+      rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}

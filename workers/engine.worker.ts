@@ -1,0 +1,100 @@
+/**
+ * The DuckDB worker: thin. It owns the database (AsyncDuckDB, whose own worker runs the
+ * wasm), runs EngineCore over it, and hands results back as Arrow IPC bytes, transferred.
+ * Parquet decoding and hashing also happen here, off the page's thread.
+ */
+import * as Comlink from 'comlink';
+import * as duckdb from '@duckdb/duckdb-wasm';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import ehWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-eh.worker.js?url';
+import coiWasm from '@duckdb/duckdb-wasm/dist/duckdb-coi.wasm?url';
+import coiWorker from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js?url';
+import coiPthread from '@duckdb/duckdb-wasm/dist/duckdb-browser-coi.pthread.worker.js?url';
+import initParquet, * as parquet from 'parquet-wasm/esm';
+import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
+import '../src/engine/browser/errorTransfer';
+import type { DuckBackend } from '../src/engine/DuckBackend';
+import type { EngineVersions, IngestProgress, OpenFileOptions, SourceInfo } from '../src/engine/Engine';
+import { EngineCore } from '../src/engine/EngineCore';
+
+const abs = (u: string) => new URL(u, self.location.href).href;
+
+class AsyncBackend implements DuckBackend {
+  constructor(
+    private db: duckdb.AsyncDuckDB,
+    private conn: number,
+    readonly bundle: string,
+    readonly threads: number,
+  ) {}
+  startPending(sql: string) {
+    return this.db.startPendingQuery(this.conn, sql, false);
+  }
+  pollPending() {
+    return this.db.pollPendingQuery(this.conn);
+  }
+  fetchResults() {
+    return this.db.fetchQueryResults(this.conn);
+  }
+  cancelPending() {
+    return this.db.cancelPendingQuery(this.conn);
+  }
+  registerFile(name: string, file: Blob) {
+    // By handle: DuckDB reads slices lazily, the file is never copied into the wasm heap.
+    return this.db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
+  }
+  dropFile(name: string) {
+    return this.db.dropFile(name);
+  }
+  insertArrowIPC(table: string, ipc: Uint8Array, create: boolean) {
+    return this.db.insertArrowFromIPCStream(this.conn, ipc, { name: table, create });
+  }
+}
+
+let core: EngineCore | null = null;
+let startMs = 0;
+
+const api = {
+  /** Start DuckDB: the threaded bundle when the page is cross-origin isolated, else `eh`. */
+  async init(extensionRepository: string): Promise<EngineVersions & { startMs: number }> {
+    const t0 = performance.now();
+    const isolated = self.crossOriginIsolated === true;
+    const bundle = isolated ? 'coi' : 'eh';
+    const inner = new Worker(abs(isolated ? coiWorker : ehWorker));
+    const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), inner);
+    await Promise.all([
+      isolated ? db.instantiate(abs(coiWasm), abs(coiPthread)) : db.instantiate(abs(ehWasm)),
+      initParquet({ module_or_path: abs(parquetWasm) }),
+    ]);
+    const threads = isolated ? Math.max(1, Math.min(4, self.navigator.hardwareConcurrency || 1)) : 1;
+    await db.open({ maximumThreads: threads });
+    const conn = await db.connectInternal();
+    core = new EngineCore(new AsyncBackend(db, conn, bundle, threads), parquet, 'wasm-browser');
+    await core.init(extensionRepository);
+    startMs = performance.now() - t0;
+    return { ...(await core.versions()), startMs };
+  },
+  async queryIPC(sql: string): Promise<Uint8Array> {
+    const bytes = await ready().queryIPC(sql);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+  openFile(file: Blob, fileName: string, options: Omit<OpenFileOptions, 'onProgress'>, onProgress?: (p: IngestProgress) => void): Promise<SourceInfo> {
+    return ready().openFile(file, fileName, { ...options, onProgress });
+  },
+  dropSource(name: string) {
+    return ready().dropSource(name);
+  },
+  cancel() {
+    return ready().cancel();
+  },
+  async versions() {
+    return { ...(await ready().versions()), startMs };
+  },
+};
+
+function ready(): EngineCore {
+  if (!core) throw new Error('The engine is not started yet');
+  return core;
+}
+
+export type EngineWorkerApi = typeof api;
+Comlink.expose(api);
