@@ -42,8 +42,8 @@ class AsyncBackend implements DuckBackend {
     // By handle: DuckDB reads slices lazily, the file is never copied into the wasm heap.
     return this.db.registerFileHandle(name, file, duckdb.DuckDBDataProtocol.BROWSER_FILEREADER, true);
   }
-  dropFile(name: string) {
-    return this.db.dropFile(name);
+  async dropFile(name: string) {
+    await this.db.dropFile(name);
   }
   insertArrowIPC(table: string, ipc: Uint8Array, create: boolean) {
     return this.db.insertArrowFromIPCStream(this.conn, ipc, { name: table, create });

@@ -135,7 +135,7 @@ export function engineContract(label: string, harness: ContractHarness) {
           expect(s2.getChild('nulls')!.get(0)).toBe(reference.filter((r) => r.camera_id === '').length);
           // Timestamps are UTC whatever offset the file wrote them in.
           const ts = await engine.query(`SELECT strftime(captured_at, '%Y-%m-%dT%H:%M:%S') AS t FROM d1 WHERE image_id = 'img_000001' LIMIT 1`);
-          expect(ts.getChild('t')!.get(0)).toBe(reference[1]!.captured_at.slice(0, 19));
+          expect(ts.getChild('t')!.get(0)).toBe(reference[1]!.captured_at!.slice(0, 19));
         }, 30_000);
       }
 

@@ -1,4 +1,4 @@
-import { Bool, Float64, Int64, TimestampMillisecond, Utf8, makeTable, tableToIPC, vectorFromArray, type DataType } from 'apache-arrow';
+import { Bool, Float64, Int64, Table, TimestampMillisecond, Utf8, tableToIPC, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { AssayError } from '../../core/errors';
 import type { IngestContext } from './IngestContext';
 import { textLines } from './textLines';
@@ -35,10 +35,10 @@ export async function ingestJsonLines(ctx: IngestContext): Promise<void> {
   let first = true;
   let done = 0;
   const flush = async () => {
-    const vectors = Object.fromEntries(
+    const vectors: Record<string, Vector> = Object.fromEntries(
       columns.map(([name, kind]) => [name, vectorFromArray(batch.map((r) => convert(r[name], kind)), arrowType(kind))]),
     );
-    await ctx.backend.insertArrowIPC(ctx.table, tableToIPC(makeTable(vectors as never), 'stream'), first);
+    await ctx.backend.insertArrowIPC(ctx.table, tableToIPC(new Table(vectors), 'stream'), first);
     first = false;
     done += batch.length;
     batch = [];
