@@ -104,7 +104,38 @@ describe('app in Chromium', () => {
     await input.fill('SELECT count(*) AS n FROM defects_v1');
     await input.press('Shift+Enter');
     await expect.poll(async () => cell.locator('[data-testid=result-table] tbody tr[data-row="0"] td').nth(1).textContent(), { timeout: 10_000 }).toBe(String(referenceRows().length));
-    expect(await s.page.locator('[data-testid=source]').count()).toBe(1);
+    expect(await s.page.locator('[data-testid=source][data-name=defects_v1]').count()).toBe(1);
+  });
+
+  test('a file dropped on the page opens', async () => {
+    const bytes = [...readFileSync(samplePath('ratings.csv'))];
+    await s.page.evaluate((data) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], 'ratings.csv', { type: 'text/csv' }));
+      window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    const source = s.page.locator('[data-testid=source][data-name=ratings]');
+    await source.waitFor({ timeout: 30_000 });
+    expect(await source.locator('[data-testid=source-rows]').textContent()).toBe(String(referenceRows('ratings.csv').length));
+  });
+
+  test('a large Parquet load shows progress and can be cancelled from its progress bar', async () => {
+    const { writeFileSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const parquet = await import('parquet-wasm');
+    const { makeParquet } = await import('../engine/makeParquet');
+    const file = join(mkdtempSync(join(tmpdir(), 'assay-big-')), 'big_batch.parquet');
+    writeFileSync(file, makeParquet(parquet, 3_000_000, 20_000));
+    await s.page.setInputFiles('[data-testid=file-input]', file);
+    const load = s.page.locator('[data-testid=load]');
+    await load.waitFor({ timeout: 10_000 });
+    await expect.poll(() => load.textContent(), { timeout: 10_000 }).toMatch(/3,000,000 rows/);
+    await load.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => s.page.locator('[data-testid=notice]').allTextContents(), { timeout: 30_000 }).toContainEqual(expect.stringMatching(/^big_batch\.parquet: .*cancelled/));
+    expect(await s.page.locator('[data-testid=source][data-name=big_batch]').count()).toBe(0);
+    expect(await load.count()).toBe(0);
   });
 
   test('no request left localhost and the page logged no errors', async () => {

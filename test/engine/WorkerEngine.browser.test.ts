@@ -1,5 +1,8 @@
 import { WorkerEngine } from '../../src/engine/browser/WorkerEngine';
+import initParquet, * as parquet from 'parquet-wasm/esm';
+import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import { engineContract } from './contract';
+import { makeParquet } from './makeParquet';
 
 engineContract('DuckDB-WASM in a Web Worker (Chromium)', {
   create: () => WorkerEngine.create(),
@@ -7,6 +10,10 @@ engineContract('DuckDB-WASM in a Web Worker (Chromium)', {
     const res = await fetch(`/sample-data/${name}`);
     if (!res.ok) throw new Error(`${name}: HTTP ${res.status}`);
     return res.blob();
+  },
+  bigParquet: async (rows, group) => {
+    await initParquet({ module_or_path: parquetWasm });
+    return new Blob([makeParquet(parquet, rows, group)]);
   },
   referenceSha256: async (blob) => {
     const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());

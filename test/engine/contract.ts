@@ -10,6 +10,8 @@ export interface ContractHarness {
   sample(name: string): Promise<Blob>;
   /** SHA-256 computed by the platform's own crypto (not Assay's hasher), hex. */
   referenceSha256(blob: Blob): Promise<string>;
+  /** A generated Parquet file of `rows` rows in row groups of `rowGroupSize`. */
+  bigParquet(rows: number, rowGroupSize: number): Promise<Blob>;
 }
 
 /** Parses the sample CSV by hand (it has no embedded newlines) — an independent reference. */
@@ -150,6 +152,35 @@ export function engineContract(label: string, harness: ContractHarness) {
         expect(t.getChild('g')!.get(0)).toBe(ref.filter((r) => r.is_gold === 'true').length);
       });
     });
+
+    test('a Parquet load reports progress per row group and can be cancelled', async () => {
+      const blob = await harness.bigParquet(1_000_000, 25_000);
+      const seen: string[] = [];
+      let schemaRows: number | null = null;
+      const loading = engine.openFile(blob, 'big.parquet', {
+        name: 'big',
+        onProgress: (p) => {
+          seen.push(p.phase);
+          if (p.phase === 'schema') schemaRows = p.rows;
+          if (p.phase === 'rows' && p.done >= 50_000) void engine.cancel();
+        },
+      });
+      const err = await loading.catch((e) => e);
+      expect(err).toBeInstanceOf(AssayError);
+      expect((err as AssayError).kind).toBe('cancelled');
+      expect((err as Error).message).toContain('big.parquet');
+      expect(seen.filter((p) => p !== 'hash')[0]).toBe('schema');
+      expect(schemaRows).toBe(1_000_000);
+      // Nothing half-loaded is left behind, and the engine answers.
+      const t = await engine.query(`SELECT count(*)::INT AS n FROM duckdb_tables() WHERE table_name = 'big' OR table_name LIKE '__assay_staging%'`);
+      expect(t.getChild('n')!.get(0)).toBe(0);
+      const info = await engine.openFile(blob, 'big.parquet', { name: 'big' });
+      expect(info.rows).toBe(1_000_000);
+      const sum = await engine.query('SELECT sum(id)::BIGINT AS s, count(DISTINCT label)::INT AS k FROM big');
+      expect(sum.getChild('s')!.get(0)).toBe(BigInt((1_000_000 * 999_999) / 2));
+      expect(sum.getChild('k')!.get(0)).toBe(4);
+      await engine.dropSource('big');
+    }, 60_000);
 
     describe('bad input names the file and breaks nothing', () => {
       beforeAll(async () => {
