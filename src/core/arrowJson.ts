@@ -1,0 +1,48 @@
+import { DataType, type Table } from 'apache-arrow';
+
+/** A JSON-safe scalar. */
+export type JsonScalar = string | number | boolean | null;
+
+/**
+ * Rows of an Arrow table as plain JSON values, for results files and golden tests:
+ * safe integers as numbers (larger ones as strings), timestamps as ISO-8601 UTC strings,
+ * nested values as JSON.
+ */
+export function tableToJsonRows(table: Table, limit = Number.POSITIVE_INFINITY): Record<string, JsonScalar>[] {
+  const fields = table.schema.fields;
+  const columns = fields.map((_, i) => table.getChildAt(i));
+  const n = Math.min(table.numRows, limit);
+  const rows: Record<string, JsonScalar>[] = [];
+  for (let r = 0; r < n; r++) {
+    const row: Record<string, JsonScalar> = {};
+    fields.forEach((f, c) => {
+      row[f.name] = toJson(columns[c]?.get(r), f.type);
+    });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** One Arrow value as JSON. */
+export function toJson(value: unknown, type: DataType): JsonScalar {
+  if (value === null || value === undefined) return null;
+  if (DataType.isTimestamp(type) || DataType.isDate(type)) {
+    const ms = typeof value === 'bigint' ? Number(value) : (value as number);
+    return new Date(ms).toISOString();
+  }
+  if (typeof value === 'bigint') {
+    return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (DataType.isDecimal(type)) return Number(String(value));
+  if (typeof value === 'object' && 'toJSON' in (value as object)) {
+    return JSON.stringify((value as { toJSON(): unknown }).toJSON(), (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  }
+  return String(value);
+}
+
+/** Column names and DuckDB-independent Arrow type names of a table. */
+export function tableColumns(table: Table): { name: string; type: string }[] {
+  return table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
+}

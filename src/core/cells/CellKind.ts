@@ -1,0 +1,47 @@
+import type { Table } from 'apache-arrow';
+
+/** A problem in a cell body, at a 1-based line of the body. */
+export interface BodyDiagnostic {
+  line: number;
+  message: string;
+}
+
+/** How a cell runs SQL: the engine's query, as a plain function so core never sees an engine. */
+export type QueryFn = (sql: string) => Promise<Table>;
+
+/** What a running cell may use. */
+export interface CellContext {
+  /** The cell's name; a cell that defines a view names it so. */
+  name: string;
+  query: QueryFn;
+  /** The notebook's parameters (front matter `params`). */
+  params: Record<string, unknown>;
+}
+
+/** What a cell produced: a table to show (optional) and a JSON-able result for snapshots and the CLI. */
+export interface CellOutput {
+  table: Table | null;
+  /** Plain data: numbers, strings, arrays, objects. Compared by the golden tests. */
+  result: Record<string, unknown>;
+  /** True when `table` holds only the first rows of a longer result. */
+  truncated?: boolean;
+}
+
+/**
+ * One kind of cell. Adding a kind means adding one module that exports one of these
+ * (spec parsing and validation, what it reads, how it runs) and registering it in
+ * registry.ts, plus one Svelte view in src/ui/cells/.
+ */
+export interface CellKind<Spec = unknown> {
+  readonly kind: string;
+  /** One line for the add-cell menu and the docs. */
+  readonly description: string;
+  /** Body of a new cell of this kind. */
+  readonly template: string;
+  /** Parse and validate the body; a null spec means the diagnostics say why. */
+  parse(body: string): { spec: Spec | null; diagnostics: BodyDiagnostic[] };
+  /** Lowercased names (sources, earlier cells) this cell may read. Only names the notebook defines become edges. */
+  references(spec: Spec): Iterable<string>;
+  /** Run the cell; the SQL goes to DuckDB, only small results come back. */
+  run(spec: Spec, ctx: CellContext): Promise<CellOutput>;
+}

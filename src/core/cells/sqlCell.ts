@@ -1,0 +1,84 @@
+import { quoteIdent } from '../sql/quote';
+import { referencedNames } from '../sql/referencedNames';
+import { tableColumns, tableToJsonRows } from '../arrowJson';
+import type { CellKind } from './CellKind';
+
+export interface SqlSpec {
+  sql: string;
+}
+
+/** Rows a sql cell brings back for display; the view itself holds them all. */
+export const SQL_DISPLAY_LIMIT = 100_000;
+/** Rows kept in the JSON result (snapshots, golden files). */
+export const SQL_RESULT_ROWS = 50;
+
+/**
+ * `sql` — one SELECT query. The cell defines a view named after itself, so later cells
+ * can query it by name.
+ */
+export const sqlCell: CellKind<SqlSpec> = {
+  kind: 'sql',
+  description: 'A SQL query; later cells can query it by the cell name',
+  template: 'SELECT 1',
+  parse(body) {
+    const sql = stripTrailingSemicolons(body);
+    if (sql.trim() === '') return { spec: null, diagnostics: [{ line: 1, message: 'the SQL cell is empty' }] };
+    const extra = secondStatementLine(sql);
+    if (extra !== null) {
+      return { spec: null, diagnostics: [{ line: extra, message: 'a SQL cell holds one query; split further statements into their own cells' }] };
+    }
+    return { spec: { sql }, diagnostics: [] };
+  },
+  references(spec) {
+    return referencedNames(spec.sql);
+  },
+  async run(spec, ctx) {
+    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${spec.sql}`);
+    const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${SQL_DISPLAY_LIMIT + 1}`);
+    const truncated = table.numRows > SQL_DISPLAY_LIMIT;
+    const shown = truncated ? table.slice(0, SQL_DISPLAY_LIMIT) : table;
+    const rows = truncated
+      ? Number((await ctx.query(`SELECT count(*) AS n FROM ${quoteIdent(ctx.name)}`)).getChild('n')!.get(0))
+      : table.numRows;
+    return {
+      table: shown,
+      truncated,
+      result: { columns: tableColumns(shown), rows, head: tableToJsonRows(shown, SQL_RESULT_ROWS) },
+    };
+  },
+};
+
+function stripTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/, '');
+}
+
+/** 1-based line of a second statement (a `;` outside strings and comments followed by more SQL), else null. */
+function secondStatementLine(sql: string): number | null {
+  let line = 1;
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === '\n') line++;
+    else if (ch === '-' && sql[i + 1] === '-') {
+      while (i < sql.length && sql[i] !== '\n') i++;
+      line++;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end < 0 ? sql.length : end + 1;
+      for (let k = i; k < stop; k++) if (sql[k] === '\n') line++;
+      i = stop;
+    } else if (ch === "'" || ch === '"') {
+      i++;
+      while (i < sql.length && !(sql[i] === ch && sql[i + 1] !== ch)) {
+        if (sql[i] === ch) i++;
+        if (sql[i] === '\n') line++;
+        i++;
+      }
+    } else if (ch === ';') {
+      const rest = sql.slice(i + 1);
+      if (rest.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim() !== '') {
+        return line + (rest.match(/^\s*/)![0].split('\n').length - 1);
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,55 @@
+import { cellKind } from '../cells/registry';
+import type { CellOutput, QueryFn } from '../cells/CellKind';
+import { messageOf } from '../errors';
+import type { Analysis } from './analyzeNotebook';
+
+/** The outcome of one cell. */
+export interface CellRun {
+  name: string;
+  kind: string;
+  status: 'ok' | 'error';
+  error?: string;
+  output?: CellOutput;
+  elapsedMs: number;
+}
+
+/**
+ * Run cells in the analysis' order (all of them, or `only` these names and nothing else).
+ * A failing cell does not stop the others; cells that read a failed one fail with a
+ * message naming it, since their input is gone.
+ */
+export async function runCells(
+  analysis: Analysis,
+  ctx: { query: QueryFn; params: Record<string, unknown>; only?: readonly string[]; onCell?: (run: CellRun) => void; now?: () => number },
+): Promise<CellRun[]> {
+  const now = ctx.now ?? (() => performance.now());
+  const wanted = ctx.only ? new Set(ctx.only.map((n) => n.toLowerCase())) : null;
+  const failed = new Set<string>();
+  const runs: CellRun[] = [];
+  for (const key of analysis.order) {
+    if (wanted && !wanted.has(key)) continue;
+    const cell = analysis.cells.get(key)!;
+    const { block } = cell;
+    const t0 = now();
+    let run: CellRun;
+    const kind = cellKind(block.kind);
+    const brokenDep = cell.cellDeps.find((d) => failed.has(d));
+    if (!kind) run = { name: block.name, kind: block.kind, status: 'error', error: `unknown cell kind "${block.kind}"`, elapsedMs: 0 };
+    else if (cell.spec === null) run = { name: block.name, kind: block.kind, status: 'error', error: 'the cell has errors (see the notebook problems)', elapsedMs: 0 };
+    else if (brokenDep) {
+      const depName = analysis.cells.get(brokenDep)!.block.name;
+      run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads ${depName}, which failed`, elapsedMs: 0 };
+    } else {
+      try {
+        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params });
+        run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
+      } catch (error) {
+        run = { name: block.name, kind: block.kind, status: 'error', error: messageOf(error), elapsedMs: now() - t0 };
+      }
+    }
+    if (run.status === 'error') failed.add(key);
+    runs.push(run);
+    ctx.onCell?.(run);
+  }
+  return runs;
+}
