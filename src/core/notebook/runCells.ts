@@ -1,6 +1,7 @@
 import { cellKind } from '../cells/registry';
 import type { CellOutput, QueryFn } from '../cells/CellKind';
 import { messageOf } from '../errors';
+import { quoteIdent, quoteLiteral } from '../sql/quote';
 import type { Analysis } from './analyzeNotebook';
 
 /** The outcome of one cell. */
@@ -26,6 +27,7 @@ export async function runCells(
   const wanted = ctx.only ? new Set(ctx.only.map((n) => n.toLowerCase())) : null;
   const failed = new Set<string>();
   const runs: CellRun[] = [];
+  for (const sql of paramStatements(ctx.params)) await ctx.query(sql);
   for (const key of analysis.order) {
     if (wanted && !wanted.has(key)) continue;
     const cell = analysis.cells.get(key)!;
@@ -52,4 +54,19 @@ export async function runCells(
     ctx.onCell?.(run);
   }
   return runs;
+}
+
+/**
+ * `SET VARIABLE` statements for the scalar parameters, so SQL reads them with
+ * getvariable('seed'). Numbers with a fraction are written as decimal literals, which DuckDB
+ * types as DECIMAL: ceil(60 * 0.05) is exactly 3, not 4.
+ */
+export function paramStatements(params: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(params)) {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+      out.push(`SET VARIABLE ${quoteIdent(name)} = ${quoteLiteral(value as string | number | boolean | null)}`);
+    }
+  }
+  return out;
 }

@@ -1,0 +1,86 @@
+import { existsSync, openAsBlob } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import type { Engine } from '../engine/Engine';
+import { AssayError, messageOf } from '../core/errors';
+import { parseNotebook } from '../core/notebook/parseNotebook';
+import { analyzeNotebook } from '../core/notebook/analyzeNotebook';
+import { runCells, type CellRun } from '../core/notebook/runCells';
+import { sourceStatus, type SourceStatus } from '../core/notebook/sourceStatus';
+import { notebookResults, type NotebookResults } from '../core/notebook/notebookResults';
+import type { Diagnostic } from '../core/notebook/types';
+
+export interface RunFileOptions {
+  /** Parameter overrides (`--param seed=7`). */
+  params?: Record<string, unknown>;
+  /** Allow source paths outside the notebook's project (see projectRoot). */
+  allowOutside?: boolean;
+}
+
+export interface RunFileResult {
+  results: NotebookResults;
+  runs: CellRun[];
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * Run a notebook file headlessly: open its sources (paths relative to the file),
+ * compare fingerprints with the pins, run every cell. Errors in single cells are in the
+ * results; a notebook that cannot be parsed throws an AssayError naming the file and line.
+ */
+export async function runNotebookFile(path: string, engine: Engine, options: RunFileOptions = {}): Promise<RunFileResult> {
+  const file = resolve(path);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new AssayError('input', `cannot read the notebook (${messageOf(cause)})`, { subject: path, cause });
+  }
+  const { notebook, diagnostics } = parseNotebook(text);
+  const analysis = analyzeNotebook(notebook);
+  const all = [...diagnostics, ...analysis.diagnostics].sort((a, b) => a.line - b.line);
+  const fatal = diagnostics.find((d) => d.severity === 'error' && !d.cell);
+  if (fatal) throw new AssayError('notebook', `line ${fatal.line}: ${fatal.message}`, { subject: path });
+
+  const root = dirname(file);
+  const boundary = projectRoot(root);
+  const sources: SourceStatus[] = [];
+  for (const ref of notebook.frontMatter.sources) {
+    if (!ref.path) {
+      sources.push(sourceStatus(ref, null, 'manifest sources are not supported yet'));
+      continue;
+    }
+    const target = resolve(root, ref.path);
+    if (!options.allowOutside && !isInside(target, boundary)) {
+      sources.push(sourceStatus(ref, null, `${ref.path} is outside the notebook's project folder ${boundary} (allow it explicitly)`));
+      continue;
+    }
+    try {
+      const info = await engine.openFile(await openAsBlob(target), basename(target), { name: ref.name });
+      sources.push(sourceStatus(ref, info));
+    } catch (error) {
+      sources.push(sourceStatus(ref, null, messageOf(error)));
+    }
+  }
+  const params = { ...notebook.frontMatter.params, ...options.params };
+  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params });
+  const v = await engine.versions();
+  return { results: notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs), runs, diagnostics: all };
+}
+
+/**
+ * The folder a notebook may read from without being told otherwise: the nearest ancestor
+ * holding .git or package.json (a checkout), else the notebook's own folder. A notebook
+ * from elsewhere cannot quietly read ~/.ssh.
+ */
+export function projectRoot(folder: string): string {
+  for (let dir = folder; ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, '.git')) || existsSync(resolve(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return folder;
+  }
+}
+
+function isInside(target: string, folder: string): boolean {
+  const rel = relative(folder, target);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+}
