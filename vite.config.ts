@@ -11,29 +11,50 @@ const isolation = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-const SAMPLE_DIR = 'sample-data';
-const SAMPLE_EXT = new Set(['.parquet', '.csv', '.jsonl', '.arrow', '.json']);
+/** Folders served beside the app (dev) and copied into the build: data and example notebooks. */
+const SERVED: { dir: string; accept: (f: string) => boolean }[] = [
+  { dir: 'sample-data', accept: (f) => ['.parquet', '.csv', '.jsonl', '.arrow', '.json'].includes(extname(f)) },
+  { dir: 'notebooks', accept: (f) => f.endsWith('.assay.md') },
+];
 
-/** Serves sample-data/ at /sample-data/ in dev and copies its data files into the build. */
-function sampleData(): Plugin {
-  const files = () => readdirSync(SAMPLE_DIR).filter((f) => SAMPLE_EXT.has(extname(f)));
+/** `notebooks/index.json`: file and title of each example, for the start page. */
+function notebookIndex(): string {
+  const files = readdirSync('notebooks').filter((f) => f.endsWith('.assay.md')).sort();
+  return JSON.stringify(
+    files.map((file) => {
+      const title = /^title:\s*(.+)$/m.exec(readFileSync(join('notebooks', file), 'utf8'))?.[1]?.trim() ?? file;
+      return { file, title: title.replace(/^["']|["']$/g, '') };
+    }),
+  );
+}
+
+/** Serves sample-data/ and notebooks/ in dev and copies them into the build. */
+function servedFolders(): Plugin {
+  const files = (dir: string, accept: (f: string) => boolean) => readdirSync(dir).filter(accept);
   return {
-    name: 'assay-sample-data',
+    name: 'assay-served-folders',
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
-        const m = req.url?.match(/^\/sample-data\/([^/?#]+)/);
-        const name = m ? decodeURIComponent(m[1]!) : null;
-        if (!name || !files().includes(name)) return next();
-        res.setHeader('Content-Type', 'application/octet-stream');
+        const m = req.url?.match(/^\/(sample-data|notebooks)\/([^/?#]+)/);
+        if (!m) return next();
+        const dir = m[1]!;
+        const name = decodeURIComponent(m[2]!);
         res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
-        res.end(readFileSync(join(SAMPLE_DIR, name)));
+        if (dir === 'notebooks' && name === 'index.json') {
+          res.setHeader('Content-Type', 'application/json');
+          return res.end(notebookIndex());
+        }
+        const folder = SERVED.find((f) => f.dir === dir)!;
+        if (!files(dir, folder.accept).includes(name)) return next();
+        res.setHeader('Content-Type', dir === 'notebooks' ? 'text/markdown; charset=utf-8' : 'application/octet-stream');
+        res.end(readFileSync(join(dir, name)));
       });
     },
     generateBundle() {
-      for (const name of files()) {
-        this.emitFile({ type: 'asset', fileName: `sample-data/${name}`, source: readFileSync(join(SAMPLE_DIR, name)) });
+      for (const { dir, accept } of SERVED) {
+        for (const name of files(dir, accept)) this.emitFile({ type: 'asset', fileName: `${dir}/${name}`, source: readFileSync(join(dir, name)) });
       }
-      this.emitFile({ type: 'asset', fileName: 'sample-data/index.json', source: JSON.stringify(files()) });
+      this.emitFile({ type: 'asset', fileName: 'notebooks/index.json', source: notebookIndex() });
     },
   };
 }
@@ -50,7 +71,7 @@ const chromiumArgs = [
 ];
 
 export default defineConfig({
-  plugins: [svelte(), sampleData()],
+  plugins: [svelte(), servedFolders()],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

@@ -3,6 +3,30 @@ import { AssayError, isCancelled, messageOf } from '../core/errors';
 import { sourceNameFor } from '../core/sourceName';
 import type { ColumnInfo, SourceInfo } from '../engine/Engine';
 import type { BrowserEngineVersions, WorkerEngine } from '../engine/browser/WorkerEngine';
+import { quoteIdent } from '../core/sql/quote';
+import type { SourceRef } from '../core/notebook/types';
+import { parseNotebook } from '../core/notebook/parseNotebook';
+import { NotebookSession, type NotebookHost } from './NotebookSession.svelte';
+import { NotebookStore, type StoredNotebook } from './store/NotebookStore';
+
+/** An example notebook served beside the app. */
+export interface ExampleNotebook {
+  file: string;
+  title: string;
+}
+
+const NEW_NOTEBOOK = `---
+title: Untitled notebook
+---
+
+# Untitled notebook
+
+Open data files on the left, then query them here.
+
+\`\`\`sql first
+SELECT 42 AS answer
+\`\`\`
+`;
 
 /** A file being opened: what the progress bar shows. */
 export interface LoadState {
@@ -47,6 +71,12 @@ export class Workbench {
   loads = $state<LoadState[]>([]);
   notices = $state<Notice[]>([]);
   cells = $state<SqlCellState[]>([]);
+  /** The open notebook, or null on the start page. */
+  session = $state<NotebookSession | null>(null);
+  examples = $state<ExampleNotebook[]>([]);
+  saved = $state<StoredNotebook[]>([]);
+  storageError = $state<string | null>(null);
+  store: NotebookStore | null = null;
   #engine: WorkerEngine | null = null;
 
   constructor(initialSql = 'SELECT 42 AS answer') {
@@ -66,17 +96,18 @@ export class Workbench {
   }
 
   /** Open files one after another; each failure becomes a notice naming its file. */
-  async openFiles(files: readonly File[]): Promise<void> {
+  async openFiles(files: readonly File[], names: readonly (string | undefined)[] = []): Promise<(SourceInfo | null)[]> {
     const engine = this.#engine;
-    if (!engine) return;
+    if (!engine) return files.map(() => null);
+    const results: (SourceInfo | null)[] = [];
     const queued = files.map((file) => {
       const load: LoadState = { id: nextId++, fileName: file.name, stage: 'queued', rowsDone: 0, rowsTotal: null, bytesHashed: 0, bytes: file.size, columns: [] };
       this.loads.push(load);
       return { file, id: load.id };
     });
-    for (const { file, id } of queued) {
+    for (const [k, { file, id }] of queued.entries()) {
       const existing = this.sources.find((s) => s.fileName === file.name);
-      const name = existing?.name ?? sourceNameFor(file.name, this.sources.map((s) => s.name));
+      const name = names[k] ?? existing?.name ?? sourceNameFor(file.name, this.sources.map((s) => s.name));
       const update = (patch: Partial<LoadState>) => {
         const i = this.loads.findIndex((l) => l.id === id);
         if (i >= 0) this.loads[i] = { ...this.loads[i]!, ...patch };
@@ -92,12 +123,128 @@ export class Workbench {
           },
         });
         this.sources = [...this.sources.filter((s) => s.name !== info.name), info];
+        results.push(info);
       } catch (error) {
         this.notify(isCancelled(error) ? 'info' : 'error', describeError(error, file.name));
+        results.push(null);
       } finally {
         this.loads = this.loads.filter((l) => l.id !== id);
       }
     }
+    return results;
+  }
+
+  /** Open the notebook store and read the lists the start page shows. */
+  async initNotebooks(): Promise<void> {
+    try {
+      this.store = await NotebookStore.open();
+      this.saved = await this.store.list();
+    } catch (error) {
+      this.storageError = messageOf(error);
+    }
+    try {
+      const res = await fetch('notebooks/index.json');
+      if (res.ok) this.examples = (await res.json()) as ExampleNotebook[];
+    } catch {
+      /* no examples served: nothing to list */
+    }
+  }
+
+  /** Open an example: the saved copy of it if there is one, else a fresh copy from the server. */
+  async openExample(file: string): Promise<void> {
+    const url = new URL(`notebooks/${file}`, location.href).href;
+    const origin = `example:${file}`;
+    const stored = await this.store?.findByOrigin(origin).catch(() => undefined);
+    if (stored) return this.#openSession(stored.id, stored.text, url);
+    const res = await fetch(url);
+    if (!res.ok) return this.notify('error', `${file}: the example could not be loaded (HTTP ${res.status})`);
+    const text = await res.text();
+    await this.#createAndOpen(text, origin, url);
+  }
+
+  async openStored(id: string): Promise<void> {
+    const nb = await this.store?.get(id).catch((e) => (this.notify('error', messageOf(e)), undefined));
+    if (!nb) return this.notify('error', `That notebook is no longer in this browser's storage.`);
+    const base = nb.origin?.startsWith('example:') ? new URL(`notebooks/${nb.origin.slice(8)}`, location.href).href : null;
+    this.#openSession(nb.id, nb.text, base);
+  }
+
+  newNotebook(): Promise<void> {
+    return this.#createAndOpen(NEW_NOTEBOOK, null, null);
+  }
+
+  /** Open a `.assay.md` file from disk; problems in it are shown in the notebook, not thrown. */
+  async openNotebookFile(file: File): Promise<void> {
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (error) {
+      return this.notify('error', `${file.name}: cannot be read (${messageOf(error)})`);
+    }
+    await this.#createAndOpen(text, `file:${file.name}`, null);
+  }
+
+  async closeNotebook(): Promise<void> {
+    await this.session?.flush();
+    this.session = null;
+    history.replaceState(null, '', location.pathname + location.search);
+    if (this.store) this.saved = await this.store.list().catch(() => this.saved);
+  }
+
+  /** Reopen the notebook named in the URL (#nb=…) after a reload. */
+  async restoreFromUrl(): Promise<void> {
+    const id = new URLSearchParams(location.hash.slice(1)).get('nb');
+    if (id) await this.openStored(id);
+  }
+
+  async #createAndOpen(text: string, origin: string | null, baseUrl: string | null): Promise<void> {
+    const title = parseNotebook(text).notebook.frontMatter.title || 'Untitled notebook';
+    let id = `unsaved-${nextId++}`;
+    if (this.store) {
+      try {
+        id = (await this.store.create({ title, text, origin })).id;
+      } catch (error) {
+        this.notify('error', `${messageOf(error)} — changes will not be kept in this browser; use Download.`);
+      }
+    }
+    this.#openSession(id, text, baseUrl);
+  }
+
+  #openSession(id: string, text: string, baseUrl: string | null): void {
+    const store = id.startsWith('unsaved-') ? null : this.store;
+    this.session = new NotebookSession({ id, text, baseUrl, host: this.#host, store });
+    history.replaceState(null, '', `${location.pathname}${location.search}#nb=${encodeURIComponent(id)}`);
+  }
+
+  #host: NotebookHost = {
+    query: (sql) => {
+      if (!this.#engine) throw new AssayError('engine', 'the engine is not running');
+      return this.#engine.query(sql);
+    },
+    provideSource: (ref, baseUrl) => this.#provideSource(ref, baseUrl),
+  };
+
+  /**
+   * Make a notebook's source queryable under its name: an open source of that name, else an
+   * open file of the same file name (as a view), else the file fetched relative to the notebook.
+   */
+  async #provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number }> {
+    const byName = this.sources.find((s) => s.name.toLowerCase() === ref.name.toLowerCase());
+    if (byName) return byName;
+    const fileName = (ref.path ?? '').split('/').pop() ?? '';
+    const byFile = this.sources.find((s) => s.fileName === fileName);
+    if (byFile && this.#engine) {
+      await this.#engine.query(`CREATE OR REPLACE VIEW ${quoteIdent(ref.name)} AS SELECT * FROM ${quoteIdent(byFile.name)}`);
+      return byFile;
+    }
+    if (baseUrl && ref.path) {
+      const res = await fetch(new URL(ref.path, baseUrl));
+      if (!res.ok) throw new AssayError('input', `cannot be fetched (HTTP ${res.status})`, { subject: ref.path });
+      const [info] = await this.openFiles([new File([await res.blob()], fileName)], [ref.name]);
+      if (info) return info;
+      throw new AssayError('input', 'could not be opened (see the message above)', { subject: ref.path });
+    }
+    throw new AssayError('input', `open ${fileName || ref.name} (drop it on the page) to run this notebook`, { subject: ref.name });
   }
 
   /** Fetch the bundled sample files from our own origin and open them. */

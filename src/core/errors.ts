@@ -5,7 +5,7 @@
  */
 
 /** What kind of problem this is; the UI groups and words messages by it. */
-export type AssayErrorKind = 'input' | 'sql' | 'engine' | 'cancelled' | 'notebook' | 'internal';
+export type AssayErrorKind = 'input' | 'sql' | 'engine' | 'cancelled' | 'notebook' | 'storage' | 'internal';
 
 /** An error that names what it is about (`subject`: a file or cell name) and carries a cause. */
 export class AssayError extends Error {

@@ -1,0 +1,253 @@
+import type { Table } from 'apache-arrow';
+import { cellKind } from '../core/cells/registry';
+import type { CellOutput } from '../core/cells/CellKind';
+import { messageOf } from '../core/errors';
+import { parseNotebook } from '../core/notebook/parseNotebook';
+import { serializeNotebook, withFrontMatter } from '../core/notebook/serializeNotebook';
+import { analyzeNotebook, downstreamOf, type Analysis } from '../core/notebook/analyzeNotebook';
+import { runCells } from '../core/notebook/runCells';
+import { describeMismatch, sourceStatus, type SourceStatus } from '../core/notebook/sourceStatus';
+import type { Block, CellBlock, Diagnostic, Notebook, SourceRef } from '../core/notebook/types';
+import type { NotebookStore } from './store/NotebookStore';
+
+export type CellStatus = 'idle' | 'stale' | 'running' | 'ok' | 'error';
+
+/** What a cell shows. */
+export interface CellView {
+  status: CellStatus;
+  output: CellOutput | null;
+  error: string | null;
+  elapsedMs: number | null;
+}
+
+/** What a notebook needs from the page: SQL, and sources found or opened by name. */
+export interface NotebookHost {
+  query(sql: string): Promise<Table>;
+  /** Make `ref` queryable under its name; returns its fingerprint and row count. */
+  provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number }>;
+}
+
+/** How long typing may pause before the text is written to IndexedDB. */
+export const AUTOSAVE_DELAY_MS = 300;
+
+/**
+ * One open notebook: its text (the source of truth), what parsing and analysis say about
+ * it, the state of each cell, and autosave. Components render these fields and call these
+ * methods; nothing here touches the DOM.
+ */
+export class NotebookSession {
+  readonly id: string;
+  /** URL the notebook was loaded from, for resolving relative source paths (examples). */
+  readonly baseUrl: string | null;
+  text = $state('');
+  notebook = $state.raw<Notebook>(parseNotebook('').notebook);
+  diagnostics = $state.raw<Diagnostic[]>([]);
+  cells = $state<Record<string, CellView>>({});
+  sources = $state.raw<SourceStatus[]>([]);
+  saveState = $state<'saved' | 'saving' | 'pending' | 'failed'>('saved');
+  saveError = $state<string | null>(null);
+  running = $state(false);
+  #analysis: Analysis = analyzeNotebook(this.notebook);
+  #host: NotebookHost;
+  #store: NotebookStore | null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #saving: Promise<void> = Promise.resolve();
+  #sourcesReady = false;
+
+  constructor(init: { id: string; text: string; baseUrl: string | null; host: NotebookHost; store: NotebookStore | null }) {
+    this.id = init.id;
+    this.baseUrl = init.baseUrl;
+    this.#host = init.host;
+    this.#store = init.store;
+    this.#setText(init.text);
+  }
+
+  get title(): string {
+    return this.notebook.frontMatter.title || firstHeading(this.notebook) || 'Untitled notebook';
+  }
+
+  /** Problems that are about no single cell (front matter, structure). */
+  get mismatches(): string[] {
+    return this.sources.map(describeMismatch).filter((m): m is string => m !== null);
+  }
+
+  /** Replace the whole text (source view, revision restore). */
+  setText(text: string): void {
+    if (text === this.text) return;
+    const before = this.#analysis;
+    this.#setText(text);
+    // Everything whose body changed, and what reads it, is stale.
+    for (const [name, cell] of this.#analysis.cells) {
+      const old = before.cells.get(name);
+      if (!old || old.block.body !== cell.block.body || old.block.kind !== cell.block.kind) this.#markStale(name);
+    }
+    this.#sourcesReady = false;
+    this.#scheduleSave();
+  }
+
+  /** Edit one block: a cell's body or a prose block's text. */
+  editBlock(id: string, content: string): void {
+    const blocks = this.notebook.blocks.map((b) => (b.id !== id ? b : b.type === 'prose' ? { ...b, text: ensureNewline(content) } : { ...b, body: content }));
+    this.#replaceBlocks(blocks);
+  }
+
+  /** Insert a new block after `afterId` (or at the end). */
+  addBlock(afterId: string | null, block: { type: 'prose' } | { type: 'cell'; kind: string }): void {
+    const blocks = [...this.notebook.blocks];
+    const at = afterId === null ? blocks.length : blocks.findIndex((b) => b.id === afterId) + 1;
+    const fresh: Block =
+      block.type === 'prose'
+        ? { type: 'prose', id: 'new', text: '\nWrite here.\n\n', line: 0 }
+        : { type: 'cell', id: 'new', kind: block.kind, name: this.#freshName(block.kind), options: [], body: cellKind(block.kind)?.template ?? '', fence: '```', line: 0 };
+    blocks.splice(at, 0, fresh);
+    this.#replaceBlocks(blocks);
+  }
+
+  removeBlock(id: string): void {
+    this.#replaceBlocks(this.notebook.blocks.filter((b) => b.id !== id));
+  }
+
+  /** Rename a cell (its view name changes too, so it and what reads it become stale). */
+  renameCell(id: string, name: string): void {
+    const blocks = this.notebook.blocks.map((b) => (b.id === id && b.type === 'cell' ? { ...b, name } : b));
+    this.#replaceBlocks(blocks);
+  }
+
+  /** Run every cell in dependency order. */
+  runAll(): Promise<void> {
+    return this.#run(this.#analysis.order);
+  }
+
+  /** Run a cell and everything downstream of it. */
+  runCell(name: string): Promise<void> {
+    return this.#run(downstreamOf(this.#analysis, name));
+  }
+
+  /** Write the actual fingerprints of the sources into the front matter. */
+  pinCurrentData(): void {
+    const actual = new Map(this.sources.filter((s) => s.sha256).map((s) => [s.name, s.sha256!]));
+    const fm = this.notebook.frontMatter;
+    const sources = fm.sources.map((s) => (actual.has(s.name) ? { ...s, sha256: actual.get(s.name)! } : s));
+    const text = serializeNotebook(withFrontMatter(this.notebook, { ...fm, sources }));
+    this.setText(text);
+    this.sources = this.sources.map((s) => ({ ...s, pinned_sha256: s.sha256, matches: s.sha256 ? true : s.matches }));
+  }
+
+  /** Save now (page hide, before navigation). */
+  async flush(): Promise<void> {
+    if (this.#timer) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+      this.#save();
+    }
+    await this.#saving;
+  }
+
+  #setText(text: string): void {
+    this.text = text;
+    const parsed = parseNotebook(text);
+    this.notebook = parsed.notebook;
+    this.#analysis = analyzeNotebook(parsed.notebook);
+    this.diagnostics = [...parsed.diagnostics, ...this.#analysis.diagnostics].sort((a, b) => a.line - b.line);
+    const next: Record<string, CellView> = {};
+    for (const name of this.#analysis.cells.keys()) next[name] = this.cells[name] ?? { status: 'idle', output: null, error: null, elapsedMs: null };
+    this.cells = next;
+  }
+
+  #replaceBlocks(blocks: Block[]): void {
+    this.setText(serializeNotebook({ ...this.notebook, blocks }));
+  }
+
+  #markStale(name: string): void {
+    for (const n of downstreamOf(this.#analysis, name)) {
+      const view = this.cells[n];
+      if (view && view.status !== 'idle') view.status = 'stale';
+    }
+  }
+
+  #freshName(kind: string): string {
+    const taken = new Set([...this.#analysis.cells.keys(), ...this.notebook.frontMatter.sources.map((s) => s.name.toLowerCase())]);
+    for (let i = 1; ; i++) if (!taken.has(`${kind}_${i}`)) return `${kind}_${i}`;
+  }
+
+  async #prepareSources(): Promise<void> {
+    if (this.#sourcesReady) return;
+    const statuses: SourceStatus[] = [];
+    for (const ref of this.notebook.frontMatter.sources) {
+      try {
+        statuses.push(sourceStatus(ref, await this.#host.provideSource(ref, this.baseUrl)));
+      } catch (error) {
+        statuses.push(sourceStatus(ref, null, messageOf(error)));
+      }
+    }
+    this.sources = statuses;
+    this.#sourcesReady = true;
+  }
+
+  async #run(names: string[]): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.#prepareSources();
+      for (const n of names) if (this.cells[n]) this.cells[n].status = 'running';
+      await runCells(this.#analysis, {
+        query: (sql) => this.#host.query(sql),
+        params: this.notebook.frontMatter.params,
+        only: names,
+        onCell: (run) => {
+          const key = run.name.toLowerCase();
+          this.cells[key] = { status: run.status, output: run.output ?? null, error: run.error ?? null, elapsedMs: run.elapsedMs };
+        },
+      });
+    } catch (error) {
+      for (const n of names) if (this.cells[n]?.status === 'running') this.cells[n] = { status: 'error', output: null, error: messageOf(error), elapsedMs: null };
+    } finally {
+      this.running = false;
+    }
+  }
+
+  #scheduleSave(): void {
+    if (!this.#store) return;
+    this.saveState = 'pending';
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#save();
+    }, AUTOSAVE_DELAY_MS);
+  }
+
+  #save(): void {
+    const store = this.#store;
+    if (!store) return;
+    const text = this.text;
+    const title = this.title;
+    this.saveState = 'saving';
+    this.#saving = this.#saving
+      .then(() => store.save(this.id, text, title))
+      .then(
+        () => {
+          if (this.text === text && !this.#timer) this.saveState = 'saved';
+          this.saveError = null;
+        },
+        (error) => {
+          this.saveState = 'failed';
+          this.saveError = messageOf(error);
+        },
+      );
+  }
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : text + '\n';
+}
+
+function firstHeading(nb: Notebook): string | null {
+  for (const b of nb.blocks) {
+    if (b.type !== 'prose') continue;
+    const m = /^#\s+(.+)$/m.exec(b.text);
+    if (m) return m[1]!.trim();
+  }
+  return null;
+}
+
+export type { CellBlock };

@@ -1,0 +1,162 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { AssayError, messageOf } from '../../core/errors';
+
+/** A saved notebook: its whole text (the file is the notebook). */
+export interface StoredNotebook {
+  id: string;
+  title: string;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Where it came from, e.g. `example:triage` or `file:triage.assay.md`. */
+  origin: string | null;
+}
+
+/** An earlier state of a notebook's text. */
+export interface Revision {
+  rev?: number;
+  notebookId: string;
+  text: string;
+  savedAt: number;
+  /** Why it was kept: `opened`, `edit`, `before restore`, … */
+  reason: string;
+}
+
+interface AssaySchema extends DBSchema {
+  notebooks: { key: string; value: StoredNotebook; indexes: { byOrigin: string } };
+  revisions: { key: number; value: Revision; indexes: { byNotebook: [string, number] } };
+}
+
+/** Edits closer together than this update the newest revision instead of adding one. */
+export const REVISION_INTERVAL_MS = 30_000;
+
+/**
+ * Notebooks and their revision history in IndexedDB. Every failure (quota exceeded, no
+ * IndexedDB in a private window) is an AssayError of kind `storage`, so the UI can say so
+ * and still offer the download.
+ */
+export class NotebookStore {
+  #db: IDBPDatabase<AssaySchema>;
+  readonly #now: () => number;
+
+  private constructor(db: IDBPDatabase<AssaySchema>, now: () => number) {
+    this.#db = db;
+    this.#now = now;
+  }
+
+  static async open(name = 'assay', now: () => number = Date.now): Promise<NotebookStore> {
+    try {
+      const db = await openDB<AssaySchema>(name, 1, {
+        upgrade(db) {
+          const nb = db.createObjectStore('notebooks', { keyPath: 'id' });
+          nb.createIndex('byOrigin', 'origin');
+          const rev = db.createObjectStore('revisions', { keyPath: 'rev', autoIncrement: true });
+          rev.createIndex('byNotebook', ['notebookId', 'savedAt']);
+        },
+      });
+      return new NotebookStore(db, now);
+    } catch (cause) {
+      throw storageError('cannot open the browser database', cause);
+    }
+  }
+
+  async list(): Promise<StoredNotebook[]> {
+    const all = await this.#guard('list notebooks', () => this.#db.getAll('notebooks'));
+    return all.sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  get(id: string): Promise<StoredNotebook | undefined> {
+    return this.#guard('read the notebook', () => this.#db.get('notebooks', id));
+  }
+
+  findByOrigin(origin: string): Promise<StoredNotebook | undefined> {
+    return this.#guard('find the notebook', () => this.#db.getFromIndex('notebooks', 'byOrigin', origin));
+  }
+
+  /** Store a new notebook and its first revision. */
+  async create(fields: { title: string; text: string; origin?: string | null }): Promise<StoredNotebook> {
+    const now = this.#now();
+    const nb: StoredNotebook = { id: crypto.randomUUID(), title: fields.title, text: fields.text, createdAt: now, updatedAt: now, origin: fields.origin ?? null };
+    await this.#guard('save the notebook', async () => {
+      const tx = this.#db.transaction(['notebooks', 'revisions'], 'readwrite');
+      await tx.objectStore('notebooks').put(nb);
+      await tx.objectStore('revisions').add({ notebookId: nb.id, text: nb.text, savedAt: now, reason: 'created' });
+      await tx.done;
+    });
+    return nb;
+  }
+
+  /**
+   * Save the current text. The newest revision is updated while edits come close together,
+   * and a new one is started when the last is older than REVISION_INTERVAL_MS.
+   */
+  async save(id: string, text: string, title: string): Promise<void> {
+    const now = this.#now();
+    await this.#guard('save the notebook', async () => {
+      const tx = this.#db.transaction(['notebooks', 'revisions'], 'readwrite');
+      const notebooks = tx.objectStore('notebooks');
+      const current = await notebooks.get(id);
+      if (!current) throw new Error('the notebook no longer exists');
+      if (current.text === text && current.title === title) return tx.done;
+      await notebooks.put({ ...current, text, title, updatedAt: now });
+      const revisions = tx.objectStore('revisions');
+      const cursor = await revisions.index('byNotebook').openCursor(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]), 'prev');
+      const last = cursor?.value;
+      if (last && last.reason === 'edit' && now - last.savedAt < REVISION_INTERVAL_MS) await cursor.update({ ...last, text });
+      else await revisions.add({ notebookId: id, text, savedAt: now, reason: 'edit' });
+      await tx.done;
+    });
+  }
+
+  /** Revisions of a notebook, newest first. */
+  async revisions(id: string): Promise<Revision[]> {
+    const all = await this.#guard('read the revisions', () => this.#db.getAllFromIndex('revisions', 'byNotebook', IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER])));
+    return all.reverse();
+  }
+
+  /** Make an earlier revision current; the text it replaces is kept as a revision first. */
+  async restore(id: string, rev: number): Promise<StoredNotebook> {
+    const now = this.#now();
+    return this.#guard('restore the revision', async () => {
+      const tx = this.#db.transaction(['notebooks', 'revisions'], 'readwrite');
+      const revision = await tx.objectStore('revisions').get(rev);
+      const current = await tx.objectStore('notebooks').get(id);
+      if (!revision || !current || revision.notebookId !== id) throw new Error('no such revision');
+      await tx.objectStore('revisions').add({ notebookId: id, text: current.text, savedAt: now, reason: 'before restore' });
+      const restored = { ...current, text: revision.text, updatedAt: now };
+      await tx.objectStore('notebooks').put(restored);
+      await tx.objectStore('revisions').add({ notebookId: id, text: revision.text, savedAt: now + 1, reason: `restored from ${new Date(revision.savedAt).toISOString()}` });
+      await tx.done;
+      return restored;
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#guard('delete the notebook', async () => {
+      const tx = this.#db.transaction(['notebooks', 'revisions'], 'readwrite');
+      await tx.objectStore('notebooks').delete(id);
+      const keys = await tx.objectStore('revisions').index('byNotebook').getAllKeys(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
+      for (const k of keys) await tx.objectStore('revisions').delete(k);
+      await tx.done;
+    });
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  async #guard<T>(what: string, task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (cause) {
+      throw storageError(`cannot ${what}`, cause);
+    }
+  }
+}
+
+function storageError(what: string, cause: unknown): AssayError {
+  const text = messageOf(cause);
+  const quota = /quota/i.test(text) || (cause as { name?: string })?.name === 'QuotaExceededError';
+  const hint = quota ? ' — the browser storage is full; download the notebook to keep your work' : '';
+  return new AssayError('storage', `${what}: ${text}${hint}`, { cause });
+}
