@@ -78,8 +78,11 @@ export class Workbench {
   storageError = $state<string | null>(null);
   store: NotebookStore | null = null;
   #engine: WorkerEngine | null = null;
+  #ready: Promise<WorkerEngine | null>;
+  #resolveReady!: (engine: WorkerEngine | null) => void;
 
   constructor(initialSql = 'SELECT 42 AS answer') {
+    this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
     this.addCell(initialSql);
   }
 
@@ -93,18 +96,24 @@ export class Workbench {
       this.status = 'failed';
       this.startError = messageOf(error);
     }
+    this.#resolveReady(this.#engine);
   }
 
   /** Open files one after another; each failure becomes a notice naming its file. */
   async openFiles(files: readonly File[], names: readonly (string | undefined)[] = []): Promise<(SourceInfo | null)[]> {
-    const engine = this.#engine;
-    if (!engine) return files.map(() => null);
     const results: (SourceInfo | null)[] = [];
     const queued = files.map((file) => {
       const load: LoadState = { id: nextId++, fileName: file.name, stage: 'queued', rowsDone: 0, rowsTotal: null, bytesHashed: 0, bytes: file.size, columns: [] };
       this.loads.push(load);
       return { file, id: load.id };
     });
+    // Files dropped while DuckDB is still starting wait for it instead of being lost.
+    const engine = await this.#ready;
+    if (!engine) {
+      this.loads = this.loads.filter((l) => !queued.some((q) => q.id === l.id));
+      for (const { file } of queued) this.notify('error', `${file.name}: not opened, the engine failed to start (${this.startError})`);
+      return files.map(() => null);
+    }
     for (const [k, { file, id }] of queued.entries()) {
       const existing = this.sources.find((s) => s.fileName === file.name);
       const name = names[k] ?? existing?.name ?? sourceNameFor(file.name, this.sources.map((s) => s.name));
@@ -217,9 +226,10 @@ export class Workbench {
   }
 
   #host: NotebookHost = {
-    query: (sql) => {
-      if (!this.#engine) throw new AssayError('engine', 'the engine is not running');
-      return this.#engine.query(sql);
+    query: async (sql) => {
+      const engine = await this.#ready;
+      if (!engine) throw new AssayError('engine', `the engine is not running (${this.startError})`);
+      return engine.query(sql);
     },
     provideSource: (ref, baseUrl) => this.#provideSource(ref, baseUrl),
   };
@@ -233,8 +243,8 @@ export class Workbench {
     if (byName) return byName;
     const fileName = (ref.path ?? '').split('/').pop() ?? '';
     const byFile = this.sources.find((s) => s.fileName === fileName);
-    if (byFile && this.#engine) {
-      await this.#engine.query(`CREATE OR REPLACE VIEW ${quoteIdent(ref.name)} AS SELECT * FROM ${quoteIdent(byFile.name)}`);
+    if (byFile) {
+      await this.#host.query(`CREATE OR REPLACE VIEW ${quoteIdent(ref.name)} AS SELECT * FROM ${quoteIdent(byFile.name)}`);
       return byFile;
     }
     if (baseUrl && ref.path) {

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openApp, type AppSession } from './harness';
+
+/** Notebooks in the built app: autosave survives closing the page, revisions restore, pins are checked. */
+describe('notebooks in Chromium', () => {
+  let s: AppSession;
+
+  beforeAll(async () => {
+    s = await openApp('/');
+    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+    await s.page.locator('[data-testid=example]').first().waitFor();
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  test('an example opens from the start page and runs with its pinned data', async () => {
+    await s.page.getByText('Drift between the baseline and vendor batch B').click();
+    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await expect.poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status'))), { timeout: 30_000 }).toEqual(['ok', 'ok', 'ok']);
+    expect(await s.page.locator('[data-testid=mismatch]').count()).toBe(0);
+    const shares = s.page.locator('[data-testid=nb-cell][data-name=class_shares] tbody tr[data-row="3"] td');
+    expect(await shares.allTextContents()).toEqual(['4', 'scratch', '0.155', '0.2787', '0.1236']);
+    await s.page.getByRole('button', { name: '← Notebooks' }).click();
+  });
+
+  test('typing is kept after the page is closed without saving, and an earlier revision restores', async () => {
+    await s.page.getByTestId('new-notebook').click();
+    const input = s.page.locator('[data-testid=nb-cell][data-name=first] [data-testid=cell-input]');
+    await input.click();
+    await input.press('End');
+    await input.pressSequentially(' + 1 AS typed_by_test');
+    const typed = await input.inputValue();
+    expect(typed).toContain('typed_by_test');
+    const url = s.page.url();
+    expect(url).toMatch(/#nb=/);
+    // Autosave is debounced to 300 ms; "within a second" is the promise.
+    await s.page.waitForTimeout(1000);
+    await s.page.close();
+
+    s.page = await s.context.newPage();
+    s.page.on('pageerror', (err) => s.errors.push(String(err)));
+    await s.page.goto(url);
+    const again = s.page.locator('[data-testid=nb-cell][data-name=first] [data-testid=cell-input]');
+    await again.waitFor({ timeout: 30_000 });
+    expect(await again.inputValue()).toBe(typed);
+
+    await s.page.getByRole('button', { name: 'Revisions' }).click();
+    await s.page.locator('[data-testid=revision]').nth(1).waitFor();
+    expect(await s.page.locator('[data-testid=revision]').count()).toBe(2);
+    await s.page.locator('[data-testid=restore]').first().click();
+    await expect.poll(() => again.inputValue()).toBe('SELECT 42 AS answer');
+    // The restore itself is saved, and the text it replaced is kept as a revision.
+    await s.page.waitForTimeout(800);
+    await s.page.reload();
+    await again.waitFor({ timeout: 30_000 });
+    expect(await again.inputValue()).toBe('SELECT 42 AS answer');
+    await s.page.getByRole('button', { name: 'Revisions' }).click();
+    await expect.poll(() => s.page.locator('[data-testid=revision]').allTextContents()).toContainEqual(expect.stringMatching(/before restore/));
+  });
+
+  test('a fingerprint mismatch names the file, expected and actual; pinning clears it', async () => {
+    await s.page.goto(s.baseUrl + '/');
+    await s.page.getByTestId('new-notebook').waitFor({ timeout: 30_000 });
+    await s.page.getByTestId('new-notebook').click();
+    await s.page.getByRole('button', { name: 'Source' }).click();
+    const wrong = 'f'.repeat(64);
+    await s.page.getByTestId('source-editor').fill(
+      `---\ntitle: Pins\nsources:\n  ratings:\n    path: ratings.csv\n    sha256: ${wrong}\n---\n\n<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>\n\n\`\`\`sql n\nSELECT count(*) AS n FROM ratings\n\`\`\`\n`,
+    );
+    await s.page.getByRole('button', { name: 'Cells' }).click();
+    await s.page.setInputFiles('[data-testid=file-input]', new URL('../../sample-data/ratings.csv', import.meta.url).pathname);
+    await s.page.locator('[data-testid=source][data-name=ratings]').waitFor({ timeout: 30_000 });
+    await s.page.getByRole('button', { name: 'Run all' }).click();
+    const banner = s.page.getByTestId('mismatch');
+    await banner.waitFor({ timeout: 30_000 });
+    expect(await banner.textContent()).toMatch(/ratings \(ratings\.csv\): the data changed .* expected sha256 ffffffffffff…, found [0-9a-f]{12}…/);
+    // Exploration is not blocked.
+    await expect.poll(() => s.page.locator('[data-testid=nb-cell][data-name=n]').getAttribute('data-status')).toBe('ok');
+    await s.page.getByRole('button', { name: 'Pin current data' }).click();
+    expect(await s.page.getByTestId('mismatch').count()).toBe(0);
+    await s.page.getByRole('button', { name: 'Source' }).click();
+    expect(await s.page.getByTestId('source-editor').inputValue()).not.toContain(wrong);
+    // Raw HTML in prose is shown as text, never parsed as markup.
+    await s.page.getByRole('button', { name: 'Cells' }).click();
+    expect(await s.page.locator('.prose').first().textContent()).toContain('<img src=x onerror="window.__xss=1">');
+    expect(await s.page.locator('.prose img, .prose script').count()).toBe(0);
+    expect(await s.page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(s.errors).toEqual([]);
+  });
+
+  test('a malformed notebook file opens with its problems listed by line', async () => {
+    await s.page.goto(s.baseUrl + '/');
+    await s.page.getByTestId('notebook-input').waitFor({ state: 'attached', timeout: 30_000 });
+    await s.page.setInputFiles('[data-testid=notebook-input]', {
+      name: 'broken.assay.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('---\ntitle: [oops\n---\n\n```sql a\nSELECT * FROM b\n```\n```sql b\nSELECT * FROM a\n```\n```profiel x\nk: v\n```\n'),
+    });
+    const problems = s.page.getByTestId('diagnostics');
+    await problems.waitFor({ timeout: 10_000 });
+    const text = await problems.textContent();
+    expect(text).toMatch(/line 2: front matter/);
+    expect(text).toMatch(/line 5: cells read each other in a cycle: a reads b, b reads a/);
+    expect(text).toMatch(/line 11: unknown cell kind "profiel"/);
+    expect(s.errors).toEqual([]);
+  });
+});
