@@ -106,3 +106,42 @@ for c in classes:
     rec = F(tp, tp + fn) if tp + fn else F(0)
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else F(0)
     print(f"prf {c}: precision={prec} recall={rec} f1={f1} support={tp + fn}")
+
+# --- sample-data (read straight from the CSV copies) ---
+import csv, os
+here = os.path.dirname(os.path.abspath(__file__))
+with open(os.path.join(here, "..", "..", "sample-data", "defects_v2.csv"), newline="") as f:
+    rows = list(csv.DictReader(f))
+pairs = [(r["annotator_a"], r["annotator_b"]) for r in rows if r["annotator_a"] != "" and r["annotator_b"] != ""]
+excluded = len(rows) - len(pairs)
+classes = sorted({x for p in pairs for x in p})
+idx = {c: i for i, c in enumerate(classes)}
+m = [[0] * len(classes) for _ in classes]
+for a, b in pairs:
+    m[idx[a]][idx[b]] += 1
+print("sample v2 annotator classes", classes, "excluded", excluded)
+print("sample v2 matrix", m)
+show("sample v2 annotator kappa", cohen(m))
+show("sample v2 annotator accuracy", F(sum(m[i][i] for i in range(len(classes))), len(pairs)))
+sev = [(int(r["severity_a"]), int(r["severity_b"])) for r in rows]
+sm = [[sum(1 for a, b in sev if a == i and b == j) for j in range(4)] for i in range(4)]
+show("sample v2 severity kappa quadratic", cohen(sm, "quadratic"))
+show("sample v2 severity kappa linear", cohen(sm, "linear"))
+# label vs prediction, per-class F1 for 'crack' (label column has off-taxonomy values and NULLs)
+lp = [(r["label"], r["prediction"]) for r in rows if r["label"] != ""]
+tp = sum(1 for t, p in lp if t == "crack" and p == "crack")
+fp = sum(1 for t, p in lp if t != "crack" and p == "crack")
+fn = sum(1 for t, p in lp if t == "crack" and p != "crack")
+show("sample v2 label/prediction crack f1", F(2 * tp, 2 * tp + fp + fn))
+
+with open(os.path.join(here, "..", "..", "sample-data", "ratings.csv"), newline="") as f:
+    ratings = list(csv.DictReader(f))
+by_item = {}
+for r in ratings:
+    by_item.setdefault(r["item_id"], []).append(r["label"])
+show("sample ratings krippendorff", kripp_nominal(list(by_item.values())))
+show("sample ratings pairwise agreement", pairwise(list(by_item.values())))
+gold = {r["item_id"]: r["gold_label"] for r in ratings if r["gold_label"] != ""}
+for rater in sorted({r["rater"] for r in ratings}):
+    mine = [r for r in ratings if r["rater"] == rater and r["item_id"] in gold]
+    print(f"sample ratings gold accuracy {rater}: {F(sum(1 for r in mine if r['label'] == gold[r['item_id']]), len(mine))}")

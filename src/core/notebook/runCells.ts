@@ -44,6 +44,7 @@ export async function runCells(
     } else {
       try {
         const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params });
+        output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {
         run = { name: block.name, kind: block.kind, status: 'error', error: messageOf(error), elapsedMs: now() - t0 };
@@ -69,4 +70,9 @@ export function paramStatements(params: Record<string, unknown>): string[] {
     }
   }
   return out;
+}
+
+/** A result as it reads back from JSON: NaN and infinities become null, undefined keys vanish. */
+function jsonSafe(result: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(result, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : typeof v === 'bigint' ? Number(v) : v)));
 }

@@ -9,15 +9,18 @@ export interface RatingsColumns {
   label: string;
 }
 
-/** The ratings as (item, rater, label) text, NULL labels and items dropped. */
+/**
+ * The ratings as (item, rater, label) text, NULL labels and items dropped. CTE names carry a
+ * prefix so they never shadow a user's table (a source called `ratings` is the common case).
+ */
 function ratingsCte(c: RatingsColumns): string {
-  return `ratings AS (
+  return `__assay_ratings AS (
   SELECT CAST(${quoteIdent(c.item)} AS VARCHAR) AS item, CAST(${quoteIdent(c.rater)} AS VARCHAR) AS rater, CAST(${quoteIdent(c.label)} AS VARCHAR) AS label
   FROM ${quoteIdent(c.source)}
   WHERE ${quoteIdent(c.item)} IS NOT NULL AND ${quoteIdent(c.label)} IS NOT NULL
 ),
-item_label AS (SELECT item, label, count(*)::DOUBLE AS n FROM ratings GROUP BY ALL),
-item_size AS (SELECT item, sum(n) AS m FROM item_label GROUP BY item)`;
+__assay_item_label AS (SELECT item, label, count(*)::DOUBLE AS n FROM __assay_ratings GROUP BY ALL),
+__assay_item_size AS (SELECT item, sum(n) AS m FROM __assay_item_label GROUP BY item)`;
 }
 
 /**
@@ -31,7 +34,7 @@ export function agreementPairsSql(c: RatingsColumns): string {
 SELECT a.label AS c, b.label AS k,
        sum(CASE WHEN a.label = b.label THEN a.n * (a.n - 1) ELSE a.n * b.n END) AS pairs,
        sum(CASE WHEN a.label = b.label THEN a.n * (a.n - 1) ELSE a.n * b.n END / (s.m - 1)) AS coincidence
-FROM item_label a JOIN item_label b USING (item) JOIN item_size s USING (item)
+FROM __assay_item_label a JOIN __assay_item_label b USING (item) JOIN __assay_item_size s USING (item)
 WHERE s.m >= 2
 GROUP BY ALL`;
 }
@@ -39,7 +42,7 @@ GROUP BY ALL`;
 /** SQL for how many items have m ratings, per m (Fleiss' kappa needs one m). */
 export function itemSizesSql(c: RatingsColumns): string {
   return `WITH ${ratingsCte(c)}
-SELECT m, count(*)::DOUBLE AS items FROM item_size GROUP BY m ORDER BY m`;
+SELECT m, count(*)::DOUBLE AS items FROM __assay_item_size GROUP BY m ORDER BY m`;
 }
 
 /**
@@ -49,18 +52,18 @@ SELECT m, count(*)::DOUBLE AS items FROM item_size GROUP BY m ORDER BY m`;
  */
 export function raterSummarySql(c: RatingsColumns, gold?: string): string {
   const goldCte = gold
-    ? `, gold AS (SELECT CAST(${quoteIdent(c.item)} AS VARCHAR) AS item, any_value(CAST(${quoteIdent(gold)} AS VARCHAR)) AS gold FROM ${quoteIdent(c.source)} WHERE ${quoteIdent(gold)} IS NOT NULL GROUP BY 1)`
-    : `, gold AS (SELECT NULL::VARCHAR AS item, NULL::VARCHAR AS gold WHERE false)`;
+    ? `, __assay_gold AS (SELECT CAST(${quoteIdent(c.item)} AS VARCHAR) AS item, any_value(CAST(${quoteIdent(gold)} AS VARCHAR)) AS gold FROM ${quoteIdent(c.source)} WHERE ${quoteIdent(gold)} IS NOT NULL GROUP BY 1)`
+    : `, __assay_gold AS (SELECT NULL::VARCHAR AS item, NULL::VARCHAR AS gold WHERE false)`;
   return `WITH ${ratingsCte(c)},
-ranked AS (SELECT item, label, n, rank() OVER (PARTITION BY item ORDER BY n DESC) AS r, count(*) OVER (PARTITION BY item, n) AS ties FROM item_label),
-majority AS (SELECT item, label AS majority FROM ranked WHERE r = 1 AND ties = 1)${goldCte}
+__assay_ranked AS (SELECT item, label, n, rank() OVER (PARTITION BY item ORDER BY n DESC) AS r, count(*) OVER (PARTITION BY item, n) AS ties FROM __assay_item_label),
+__assay_majority AS (SELECT item, label AS majority FROM __assay_ranked WHERE r = 1 AND ties = 1)${goldCte}
 SELECT r.rater,
        count(*)::DOUBLE AS ratings,
        count(m.majority)::DOUBLE AS with_majority,
        count(*) FILTER (WHERE r.label = m.majority)::DOUBLE AS agree_majority,
        count(g.gold)::DOUBLE AS gold_items,
        count(*) FILTER (WHERE r.label = g.gold)::DOUBLE AS gold_correct
-FROM ratings r LEFT JOIN majority m USING (item) LEFT JOIN gold g USING (item)
+FROM __assay_ratings r LEFT JOIN __assay_majority m USING (item) LEFT JOIN __assay_gold g USING (item)
 GROUP BY r.rater
 ORDER BY r.rater`;
 }
@@ -69,7 +72,7 @@ ORDER BY r.rater`;
 export function raterPairsSql(c: RatingsColumns): string {
   return `WITH ${ratingsCte(c)}
 SELECT a.rater AS r1, b.rater AS r2, a.label AS l1, b.label AS l2, count(*)::DOUBLE AS n
-FROM ratings a JOIN ratings b ON a.item = b.item AND a.rater < b.rater
+FROM __assay_ratings a JOIN __assay_ratings b ON a.item = b.item AND a.rater < b.rater
 GROUP BY ALL`;
 }
 
@@ -79,7 +82,7 @@ export function itemAgreementSql(c: RatingsColumns): string {
 SELECT l.item, any_value(s.m)::INTEGER AS ratings,
        sum(l.n * (l.n - 1)) / (any_value(s.m) * (any_value(s.m) - 1)) AS agreement,
        string_agg(l.label || ' ×' || CAST(l.n AS INTEGER), ', ' ORDER BY l.n DESC, l.label) AS labels
-FROM item_label l JOIN item_size s USING (item)
+FROM __assay_item_label l JOIN __assay_item_size s USING (item)
 WHERE s.m >= 2
 GROUP BY l.item
 ORDER BY agreement, l.item`;

@@ -25,8 +25,8 @@ describe('agreement statistics (SQL in DuckDB + post-processing)', () => {
   afterAll(() => engine.close());
 
   /** Load (item, rater, label[, gold]) rows as a table with awkward column names. */
-  async function load(table: string, rows: [string, string, string | null, string | null?][]) {
-    const values = rows.map(([i, r, l, g]) => `(${quoteLiteral(i)}, ${quoteLiteral(r)}, ${quoteLiteral(l)}, ${quoteLiteral(g ?? null)})`).join(',\n');
+  async function load(table: string, rows: (readonly [string, string, string | null] | readonly [string, string, string | null, string | null])[]) {
+    const values = rows.map(([i, r, l, g]: readonly (string | null | undefined)[]) => `(${quoteLiteral(i)}, ${quoteLiteral(r)}, ${quoteLiteral(l)}, ${quoteLiteral(g ?? null)})`).join(',\n');
     await engine.query(`CREATE OR REPLACE TABLE ${quoteIdent(table)} (${quoteIdent('item id')} VARCHAR, ${quoteIdent('rater "name"')} VARCHAR, ${quoteIdent('label')} VARCHAR, ${quoteIdent('gold')} VARCHAR)`);
     await engine.query(`INSERT INTO ${quoteIdent(table)} VALUES ${values}`);
     return { source: table, item: 'item id', rater: 'rater "name"', label: 'label' };

@@ -1,0 +1,88 @@
+import { parseDocument, isMap, type Document } from 'yaml';
+import type { BodyDiagnostic } from './CellKind';
+
+/**
+ * A cell's YAML spec with typed accessors that record a diagnostic (at the key's line)
+ * instead of throwing. Kinds read their fields through it and return `spec: null` when
+ * `diagnostics` is not empty.
+ */
+export class YamlSpec {
+  readonly diagnostics: BodyDiagnostic[] = [];
+  readonly data: Record<string, unknown>;
+  #doc: Document;
+  #body: string;
+  #known = new Set<string>();
+
+  constructor(body: string) {
+    this.#body = body;
+    this.#doc = parseDocument(body, { prettyErrors: false, uniqueKeys: true });
+    this.data = {};
+    for (const e of this.#doc.errors) this.diagnostics.push({ line: e.linePos?.[0]?.line ?? 1, message: `YAML: ${e.message.split('\n')[0]}` });
+    if (this.#doc.errors.length) return;
+    const js = this.#doc.toJS({ maxAliasCount: 50 }) as unknown;
+    if (js === null || js === undefined) this.diagnostics.push({ line: 1, message: 'the spec is empty' });
+    else if (typeof js !== 'object' || Array.isArray(js) || !isMap(this.#doc.contents)) this.diagnostics.push({ line: 1, message: 'the spec must be YAML key: value lines' });
+    else this.data = js as Record<string, unknown>;
+  }
+
+  /** 1-based body line of a key (1 when absent). */
+  lineOf(key: string): number {
+    const node = this.#doc.get(key, true) as { range?: [number, number, number] } | undefined;
+    const pair = isMap(this.#doc.contents) ? this.#doc.contents.items.find((p) => (p.key as { value?: unknown })?.value === key) : undefined;
+    const offset = (pair?.key as { range?: [number] } | undefined)?.range?.[0] ?? node?.range?.[0];
+    return offset === undefined ? 1 : (this.#body.slice(0, offset).match(/\n/g)?.length ?? 0) + 1;
+  }
+
+  #fail(key: string, message: string): undefined {
+    this.diagnostics.push({ line: this.lineOf(key), message: `${key}: ${message}` });
+    return undefined;
+  }
+
+  /** A required (or optional) non-empty text field. Numbers are accepted as their text (column `2024`). */
+  text(key: string, required: true): string;
+  text(key: string, required?: false): string | undefined;
+  text(key: string, required = false): string | undefined {
+    this.#known.add(key);
+    const v = this.data[key];
+    if (v === undefined || v === null) return required ? (this.diagnostics.push({ line: 1, message: `${key} is required` }), '') : undefined;
+    if (typeof v === 'number') return String(v);
+    if (typeof v !== 'string' || v.trim() === '') return this.#fail(key, 'must be text') ?? (required ? '' : undefined);
+    return v;
+  }
+
+  /** One of a fixed set of words. */
+  choice<T extends string>(key: string, options: readonly T[], fallback: T): T {
+    this.#known.add(key);
+    const v = this.data[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'string' || !options.includes(v as T)) return this.#fail(key, `must be one of ${options.join(', ')}`) ?? fallback;
+    return v as T;
+  }
+
+  /** A list of texts (numbers allowed, as text). */
+  list(key: string): string[] | undefined {
+    this.#known.add(key);
+    const v = this.data[key];
+    if (v === undefined || v === null) return undefined;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' || typeof x === 'number')) return this.#fail(key, 'must be a list, e.g. [crack, dent, ok]');
+    const out = v.map(String);
+    if (new Set(out).size !== out.length) return this.#fail(key, 'lists a value twice');
+    return out;
+  }
+
+  /** A number within [min, max]. */
+  number(key: string, fallback: number, min = -Infinity, max = Infinity): number {
+    this.#known.add(key);
+    const v = this.data[key];
+    if (v === undefined || v === null) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) return this.#fail(key, `must be a number from ${min} to ${max}`) ?? fallback;
+    return v;
+  }
+
+  /** Report keys no accessor asked for (typos such as `refrence:`). Call after reading every field. */
+  rejectUnknown(): void {
+    for (const key of Object.keys(this.data)) {
+      if (!this.#known.has(key)) this.diagnostics.push({ line: this.lineOf(key), message: `unknown key "${key}" (expected ${[...this.#known].join(', ')})` });
+    }
+  }
+}
