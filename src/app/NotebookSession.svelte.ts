@@ -9,6 +9,22 @@ import { runCells } from '../core/notebook/runCells';
 import { describeMismatch, sourceStatus, type SourceStatus } from '../core/notebook/sourceStatus';
 import type { Block, CellBlock, Diagnostic, Notebook, SourceRef } from '../core/notebook/types';
 import type { NotebookStore } from './store/NotebookStore';
+import { confusionRowsSql } from '../core/stats/confusion';
+import type { ConfusionSpec } from '../core/cells/confusionCell';
+
+/** The rows behind one confusion-matrix cell. */
+export interface DrillDown {
+  reference: string;
+  compared: string;
+  group: string | null;
+  sql: string;
+  rows: number | null;
+  table: Table | null;
+  error: string | null;
+}
+
+/** Rows a drill-down shows; the count is always exact. */
+export const DRILL_LIMIT = 10_000;
 
 export type CellStatus = 'idle' | 'stale' | 'running' | 'ok' | 'error';
 
@@ -47,6 +63,8 @@ export class NotebookSession {
   saveState = $state<'saved' | 'saving' | 'pending' | 'failed'>('saved');
   saveError = $state<string | null>(null);
   running = $state(false);
+  /** Open drill-downs, by cell name (lowercased). */
+  drills = $state<Record<string, DrillDown>>({});
   #analysis: Analysis = analyzeNotebook(this.notebook);
   #host: NotebookHost;
   #store: NotebookStore | null;
@@ -123,6 +141,36 @@ export class NotebookSession {
     return this.#run(downstreamOf(this.#analysis, name));
   }
 
+  /** Show the rows whose reference and compared labels are this pair (a confusion cell's drill-down). */
+  async drillDown(cellName: string, reference: string, compared: string, group: string | null = null): Promise<void> {
+    const key = cellName.toLowerCase();
+    const spec = this.#analysis.cells.get(key)?.spec as ConfusionSpec | null | undefined;
+    if (!spec) return;
+    const sql = confusionRowsSql(spec.source, spec.reference, spec.compared, reference, compared, spec.by && group !== null ? { column: spec.by, value: group } : undefined);
+    this.drills[key] = { reference, compared, group, sql, rows: null, table: null, error: null };
+    try {
+      const [count, table] = await Promise.all([this.#host.query(`SELECT count(*) AS n FROM (${sql})`), this.#host.query(`${sql} LIMIT ${DRILL_LIMIT}`)]);
+      this.drills[key] = { reference, compared, group, sql, rows: Number(count.getChild('n')!.get(0)), table, error: null };
+    } catch (error) {
+      this.drills[key] = { reference, compared, group, sql, rows: null, table: null, error: messageOf(error) };
+    }
+  }
+
+  closeDrillDown(cellName: string): void {
+    delete this.drills[cellName.toLowerCase()];
+  }
+
+  /** Turn a drill-down into a SQL cell right after its confusion cell, so the rows become a view. */
+  drillDownAsCell(cellName: string): void {
+    const drill = this.drills[cellName.toLowerCase()];
+    const block = this.notebook.blocks.find((b) => b.type === 'cell' && b.name.toLowerCase() === cellName.toLowerCase());
+    if (!drill || !block) return;
+    const name = this.#freshName(`${cellName}_rows`.replace(/[^A-Za-z0-9_]/g, '_'));
+    const blocks = [...this.notebook.blocks];
+    blocks.splice(blocks.indexOf(block) + 1, 0, { type: 'cell', id: 'new', kind: 'sql', name, options: [], body: drill.sql, fence: '```', line: 0 });
+    this.#replaceBlocks(blocks);
+  }
+
   /** Write the actual fingerprints of the sources into the front matter. */
   pinCurrentData(): void {
     const actual = new Map(this.sources.filter((s) => s.sha256).map((s) => [s.name, s.sha256!]));
@@ -165,9 +213,9 @@ export class NotebookSession {
     }
   }
 
-  #freshName(kind: string): string {
+  #freshName(prefix: string): string {
     const taken = new Set([...this.#analysis.cells.keys(), ...this.notebook.frontMatter.sources.map((s) => s.name.toLowerCase())]);
-    for (let i = 1; ; i++) if (!taken.has(`${kind}_${i}`)) return `${kind}_${i}`;
+    for (let i = 1; ; i++) if (!taken.has(`${prefix}_${i}`.toLowerCase())) return `${prefix}_${i}`;
   }
 
   async #prepareSources(): Promise<void> {

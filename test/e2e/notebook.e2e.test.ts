@@ -22,7 +22,47 @@ describe('notebooks in Chromium', () => {
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
   });
 
+  test('clicking a heatmap cell drills down to exactly that many rows, which open as a SQL cell', async () => {
+    await s.page.getByText('Label quality — annotators, model and raters').click();
+    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await expect
+      .poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.every((c) => c.getAttribute('data-status') === 'ok')), { timeout: 30_000 })
+      .toBe(true);
+    const cell = s.page.locator('[data-testid=nb-cell][data-name=annotators]');
+    // The heatmap is drawn by Plot after mount; crack confused with scratch 66 times (test/reference).
+    const rect = cell.locator('rect[data-ref="crack"][data-cmp="scratch"]');
+    await rect.waitFor({ timeout: 10_000 });
+    expect(await rect.getAttribute('data-n')).toBe('66');
+    await rect.click();
+    await expect.poll(() => cell.getByTestId('drill-count').textContent(), { timeout: 10_000 }).toBe('66');
+    // The drill-down table is virtualised: scroll to its end, where row 66 is the last.
+    const table = cell.locator('[data-testid=drill] [data-testid=result-table]');
+    await table.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await table.locator('tr[data-row="65"]').waitFor({ timeout: 5_000 });
+    expect(await table.locator('tr[data-row="66"]').count()).toBe(0);
+    // The same by keyboard: choose the classes, then Show rows.
+    await cell.getByLabel('Reference class').selectOption('stain');
+    await cell.getByLabel('Compared class').focus();
+    await cell.getByLabel('Compared class').selectOption('ok');
+    await cell.getByRole('button', { name: 'Show rows' }).press('Enter');
+    await expect.poll(() => cell.getByTestId('drill-count').textContent(), { timeout: 10_000 }).toBe('47');
+    // The rows become a view of a new SQL cell.
+    await cell.getByRole('button', { name: 'Open as SQL cell' }).click();
+    const rows = s.page.locator('[data-testid=nb-cell][data-name=annotators_rows_1]');
+    await rows.waitFor();
+    await rows.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => rows.getByTestId('row-count').textContent(), { timeout: 10_000 }).toBe('47');
+    // Split by vendor batch: one heatmap per group, each over the same 9 classes (the 5 named,
+    // then the 4 off-taxonomy labels the data holds).
+    const model = s.page.locator('[data-testid=nb-cell][data-name=model]');
+    expect(await model.locator('rect[data-group="baseline-2026-03"]').count()).toBe(81);
+    expect(await model.locator('rect[data-group="vendorB-2026-10"]').count()).toBe(81);
+    expect(await s.page.locator('[data-testid=nb-cell][data-name=raters] [data-testid=alpha]').textContent()).toBe('0.660');
+    await s.page.getByRole('button', { name: '← Notebooks' }).click();
+  });
+
   test('typing is kept after the page is closed without saving, and an earlier revision restores', async () => {
+    await s.page.goto(s.baseUrl + '/');
     await s.page.getByTestId('new-notebook').click();
     const input = s.page.locator('[data-testid=nb-cell][data-name=first] [data-testid=cell-input]');
     await input.click();

@@ -1,8 +1,19 @@
 import type { Component } from 'svelte';
-import type { CellView } from '../../app/NotebookSession.svelte';
+import type { CellView, NotebookSession } from '../../app/NotebookSession.svelte';
 import SqlOutput from './SqlOutput.svelte';
+import ConfusionOutput from './ConfusionOutput.svelte';
+import AgreementOutput from './AgreementOutput.svelte';
+
+/** What every output view receives: the cell's state, its session (for drill-downs), its name. */
+export interface OutputProps {
+  view: CellView;
+  session: NotebookSession;
+  name: string;
+}
 
 /** The output view of each cell kind. A new kind adds its component here. */
-export const OUTPUT_VIEWS: Record<string, Component<{ view: CellView }>> = {
-  sql: SqlOutput,
+export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
+  sql: SqlOutput as Component<OutputProps>,
+  confusion: ConfusionOutput,
+  agreement: AgreementOutput as Component<OutputProps>,
 };

@@ -89,7 +89,7 @@ describe('confusion and agreement cells on sample-data', () => {
     const { spec, diagnostics } = agreementCell.parse('source: ratings\nitem: item_id\nrater: rater\nlabel: label\ngold: gold_label\nlowest: 5');
     expect(diagnostics).toEqual([]);
     const out = await agreementCell.run(spec!, ctx('agree'));
-    const r = out.result as Record<string, unknown> & { raters: { rater: string; gold_accuracy: number }[] };
+    const r = out.result as Record<string, unknown> & { raters: { rater: string; gold_accuracy: number; agreement_with_majority: number }[] };
     expect(rel(r.krippendorff_alpha as number, 385391 / 583616)).toBeLessThan(1e-9);
     expect(rel(r.percent_agreement as number, 161 / 216)).toBeLessThan(1e-9);
     expect(r.fleiss_kappa).toBeNull();
@@ -97,7 +97,7 @@ describe('confusion and agreement cells on sample-data', () => {
     expect(out.table!.numRows).toBe(5);
     expect((r.lowest_items as { agreement: number }[]).map((x) => x.agreement)).toEqual([...(r.lowest_items as { agreement: number }[]).map((x) => x.agreement)].sort((a, b) => a - b));
     // The careless rater r5 agrees least with the majority.
-    const byMajority = [...(r.raters as { rater: string; agreement_with_majority: number }[])].sort((a, b) => a.agreement_with_majority - b.agreement_with_majority);
+    const byMajority = [...r.raters].sort((a, b) => a.agreement_with_majority - b.agreement_with_majority);
     expect(byMajority[0]!.rater).toBe('r5');
   });
 });
