@@ -1,4 +1,5 @@
 import { DataType, type Field } from 'apache-arrow';
+import { decimalToString } from '../core/arrowJson';
 
 /**
  * Text for one Arrow value as a result table shows it. Timestamps are UTC (Assay
@@ -12,12 +13,12 @@ export function formatValue(value: unknown, field: Field): string {
     const iso = new Date(ms).toISOString();
     return DataType.isDate(type) ? iso.slice(0, 10) : iso.replace('T', ' ').replace(/\.000Z$|Z$/, '');
   }
+  if (DataType.isDecimal(type)) return decimalToString(value, type.scale);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(12)));
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
   if (typeof value === 'object' && 'toJSON' in (value as object)) return JSON.stringify((value as { toJSON(): unknown }).toJSON(), bigintReplacer);
-  if (DataType.isDecimal(type)) return String(value);
   return String(value);
 }
 

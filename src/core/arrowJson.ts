@@ -30,12 +30,12 @@ export function toJson(value: unknown, type: DataType): JsonScalar {
     const ms = typeof value === 'bigint' ? Number(value) : (value as number);
     return new Date(ms).toISOString();
   }
+  if (DataType.isDecimal(type)) return Number(decimalToString(value, type.scale));
   if (typeof value === 'bigint') {
     return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
   }
   if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
   if (typeof value === 'string' || typeof value === 'boolean') return value;
-  if (DataType.isDecimal(type)) return Number(String(value));
   if (typeof value === 'object' && 'toJSON' in (value as object)) {
     return JSON.stringify((value as { toJSON(): unknown }).toJSON(), (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   }
@@ -45,4 +45,18 @@ export function toJson(value: unknown, type: DataType): JsonScalar {
 /** Column names and DuckDB-independent Arrow type names of a table. */
 export function tableColumns(table: Table): { name: string; type: string }[] {
   return table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
+}
+
+/**
+ * The exact decimal text of an Arrow Decimal value: Arrow JS hands out the unscaled integer
+ * (123.456 as DECIMAL(10,3) arrives as 123456), so the point is placed by the type's scale.
+ */
+export function decimalToString(value: unknown, scale: number): string {
+  const digits = String(value);
+  const negative = digits.startsWith('-');
+  const abs = negative ? digits.slice(1) : digits;
+  if (scale <= 0) return digits;
+  const padded = abs.padStart(scale + 1, '0');
+  const text = `${padded.slice(0, -scale)}.${padded.slice(-scale)}`;
+  return negative ? `-${text}` : text;
 }

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { AssayError, messageOf } from '../../core/errors';
+import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
+import { sourceNameFor } from '../../core/sourceName';
+import type { ColumnInfo, Engine, EngineVersions, OpenFileOptions, SourceFormat, SourceInfo } from '../Engine';
+import { detectFormat } from '../ingest/detectFormat';
+
+/**
+ * Native DuckDB (@duckdb/node-api): for data larger than a browser holds and as the
+ * benchmark's yardstick. It reads Parquet, CSV and JSON Lines by path with DuckDB's own
+ * readers. Results are converted to Arrow tables so the same cell code runs on it.
+ */
+export class NativeEngine implements Engine {
+  #instance: DuckDBInstance;
+  #conn: DuckDBConnection;
+  #threads: number;
+
+  private constructor(instance: DuckDBInstance, conn: DuckDBConnection, threads: number) {
+    this.#instance = instance;
+    this.#conn = conn;
+    this.#threads = threads;
+  }
+
+  static async create(options: { threads?: number } = {}): Promise<NativeEngine> {
+    const threads = options.threads ?? 2;
+    const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+    const conn = await instance.connect();
+    // UTC, as the wasm engine: casts between zoned and plain timestamps must not depend on the machine.
+    await conn.run(`SET TimeZone = 'UTC'`);
+    await conn.run('SET autoinstall_known_extensions = false');
+    return new NativeEngine(instance, conn, threads);
+  }
+
+  async query(sql: string): Promise<Table> {
+    try {
+      const reader = await this.#conn.runAndReadAll(sql);
+      return toArrow(reader.columnNames(), reader.columnTypes().map((t) => t.toString()), reader.getColumnsJS() as unknown[][]);
+    } catch (error) {
+      if (/interrupt/i.test(messageOf(error))) throw new AssayError('cancelled', 'the query was cancelled', { cause: error });
+      throw new AssayError('sql', messageOf(error), { cause: error });
+    }
+  }
+
+  /** Open a file by path, without copying it: DuckDB's own readers. */
+  async openPath(path: string, options: OpenFileOptions = {}): Promise<SourceInfo> {
+    const fileName = basename(path);
+    const info = await stat(path).catch((cause) => {
+      throw new AssayError('input', `cannot be read (${messageOf(cause)})`, { subject: fileName, cause });
+    });
+    if (info.size === 0) throw new AssayError('input', 'the file is empty (0 bytes)', { subject: fileName });
+    const head = await readHead(path);
+    const format = options.format ?? detectFormat(fileName, head);
+    const reader = format ? READERS[format] : undefined;
+    if (!format || !reader) throw new AssayError('input', `the native engine cannot open ${format ?? 'this kind of'} file`, { subject: fileName });
+    const name = options.name ?? sourceNameFor(fileName);
+    const staging = `__assay_staging_${Date.now()}`;
+    try {
+      const [sha256] = await Promise.all([
+        sha256File(path),
+        this.#conn.run(`CREATE TABLE ${quoteIdent(staging)} AS SELECT * FROM ${reader(quoteLiteral(path))}`),
+      ]);
+      const columns = await this.#normalise(staging);
+      const rows = Number((await this.query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`)).getChild('n')!.get(0));
+      await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+      await this.#conn.run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
+      return { name, fileName, format, bytes: info.size, rows, columns, sha256 };
+    } catch (error) {
+      await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`).catch(() => undefined);
+      if (error instanceof AssayError) throw error;
+      throw new AssayError('input', `cannot be opened as ${format}: ${messageOf(error)}`, { subject: fileName, cause: error });
+    }
+  }
+
+  /** A Blob is written to a temporary file first (the CLI and benches use openPath). */
+  async openFile(file: Blob, fileName: string, options: OpenFileOptions = {}): Promise<SourceInfo> {
+    const dir = await mkdtemp(join(tmpdir(), 'assay-native-'));
+    try {
+      const path = join(dir, basename(fileName));
+      await writeFile(path, new Uint8Array(await file.arrayBuffer()));
+      return await this.openPath(path, { ...options, name: options.name ?? sourceNameFor(fileName) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  async #normalise(table: string): Promise<ColumnInfo[]> {
+    const describe = async () =>
+      (await this.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(table)})`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const columns = await describe();
+    const zoned = columns.filter((c) => c.type.startsWith('TIMESTAMP WITH TIME ZONE'));
+    for (const c of zoned) await this.#conn.run(`ALTER TABLE ${quoteIdent(table)} ALTER ${quoteIdent(c.name)} TYPE TIMESTAMP USING ${quoteIdent(c.name)}::TIMESTAMP`);
+    return zoned.length ? describe() : columns;
+  }
+
+  async dropSource(name: string): Promise<void> {
+    await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+  }
+
+  async cancel(): Promise<void> {
+    this.#conn.interrupt();
+  }
+
+  async versions(): Promise<EngineVersions> {
+    const v = String((await this.query('SELECT version() AS v')).getChild('v')!.get(0));
+    return { engine: 'native', duckdb: v, bundle: 'native', threads: this.#threads };
+  }
+
+  async close(): Promise<void> {
+    this.#conn.closeSync();
+    this.#instance.closeSync();
+  }
+}
+
+const READERS: Partial<Record<SourceFormat, (path: string) => string>> = {
+  parquet: (p) => `read_parquet(${p})`,
+  csv: (p) => `read_csv(${p}, header = true, skip = 0, sample_size = 20480)`,
+  jsonl: (p) => `read_json(${p}, format = 'newline_delimited')`,
+};
+
+async function readHead(path: string): Promise<Uint8Array> {
+  const stream = createReadStream(path, { start: 0, end: 7 });
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** SHA-256 of a file, streamed. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Column values from node-api as an Arrow table, typed like the wasm engine's results. */
+function toArrow(names: string[], types: string[], columns: unknown[][]): Table {
+  const vectors: Record<string, Vector> = {};
+  names.forEach((name, i) => {
+    const [type, convert] = arrowTypeFor(types[i]!);
+    vectors[name] = vectorFromArray(columns[i]!.map((v) => (v === null || v === undefined ? null : convert(v))), type);
+  });
+  return new Table(vectors);
+}
+
+function arrowTypeFor(duck: string): [DataType, (v: unknown) => unknown] {
+  if (duck === 'BOOLEAN') return [new Bool(), (v) => v];
+  if (['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT'].includes(duck)) return [new Int32(), (v) => Number(v)];
+  if (['BIGINT', 'UINTEGER', 'UBIGINT', 'HUGEINT'].includes(duck)) return [new Int64(), (v) => BigInt(v as bigint)];
+  if (duck === 'DOUBLE' || duck === 'FLOAT' || duck.startsWith('DECIMAL')) return [new Float64(), (v) => Number(v)];
+  if (duck === 'DATE') return [new DateDay(), (v) => (v instanceof Date ? v : new Date(String(v)))];
+  if (duck.startsWith('TIMESTAMP')) return [new TimestampMillisecond(), (v) => (v instanceof Date ? v.getTime() : Number(v))];
+  if (duck === 'VARCHAR') return [new Utf8(), (v) => v];
+  return [new Utf8(), (v) => (typeof v === 'string' ? v : JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)))];
+}
