@@ -2,9 +2,10 @@ import { quoteIdent } from '../sql/quote';
 import { tableToJsonRows } from '../arrowJson';
 import {
   agreementPairsSql,
+  agreementPrepSql,
   agreementStats,
-  itemAgreementSql,
   itemSizesSql,
+  lowestItemsSql,
   pairwiseKappa,
   raterPairsSql,
   raterSummary,
@@ -28,7 +29,8 @@ export interface AgreementSpec {
  * `agreement` — inter-annotator agreement over a long-format ratings table (item, rater,
  * label): Fleiss' kappa, Krippendorff's alpha (nominal), percent agreement, per-rater
  * agreement with the majority and gold accuracy, the pairwise Cohen's kappa matrix and
- * per-class agreement. The cell's view lists items by agreement, lowest first.
+ * per-class agreement. The cell defines a table of items (item, ratings, agreement) that checks
+ * and later cells can read, e.g. items with agreement below 0.5.
  */
 export const agreementCell: CellKind<AgreementSpec> = {
   kind: 'agreement',
@@ -53,16 +55,19 @@ export const agreementCell: CellKind<AgreementSpec> = {
   },
   async run(spec, ctx) {
     const cols = { source: spec.source, item: spec.item, rater: spec.rater, label: spec.label };
-    const pairs = (await ctx.query(agreementPairsSql(cols))).toArray().map((r) => {
+    // The ratings are grouped once into two small tables; every statistic reads those.
+    const tables = { labels: `__assay_${ctx.name}_labels`, items: ctx.name };
+    await ctx.query(`DROP VIEW IF EXISTS ${quoteIdent(ctx.name)}`).catch(() => undefined);
+    for (const sql of agreementPrepSql(cols, tables)) await ctx.query(sql);
+    const pairs = (await ctx.query(agreementPairsSql(tables))).toArray().map((r) => {
       const o = r.toJSON() as PairRow;
       return { c: o.c, k: o.k, pairs: Number(o.pairs), coincidence: Number(o.coincidence) };
     });
-    const sizes = (await ctx.query(itemSizesSql(cols))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
+    const sizes = (await ctx.query(itemSizesSql(tables))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
     const stats = agreementStats(pairs, sizes);
-    const raters = raterSummary((await ctx.query(raterSummarySql(cols, spec.gold))).toArray().map((r) => r.toJSON() as RaterRow));
+    const raters = raterSummary((await ctx.query(raterSummarySql(cols, tables, spec.gold))).toArray().map((r) => r.toJSON() as RaterRow));
     const pairwise = pairwiseKappa((await ctx.query(raterPairsSql(cols))).toArray().map((r) => r.toJSON() as { r1: string; r2: string; l1: string; l2: string; n: number }));
-    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${itemAgreementSql(cols)}`);
-    const lowest = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${spec.lowest}`);
+    const lowest = await ctx.query(lowestItemsSql(tables, spec.lowest));
     return {
       table: lowest,
       result: {

@@ -9,40 +9,54 @@ export interface RatingsColumns {
   label: string;
 }
 
-/**
- * The ratings as (item, rater, label) text, NULL labels and items dropped. CTE names carry a
- * prefix so they never shadow a user's table (a source called `ratings` is the common case).
- */
-function ratingsCte(c: RatingsColumns): string {
-  return `__assay_ratings AS (
-  SELECT CAST(${quoteIdent(c.item)} AS VARCHAR) AS item, CAST(${quoteIdent(c.rater)} AS VARCHAR) AS rater, CAST(${quoteIdent(c.label)} AS VARCHAR) AS label
+/** Where the cell keeps its two small working tables. */
+export interface AgreementTables {
+  /** (item, label, n): how many ratings of each label each item got. */
+  labels: string;
+  /** (item, ratings, agreement): per item, agreeing ordered pairs / all ordered pairs (NULL below 2 ratings). */
+  items: string;
+}
+
+/** The ratings, NULL items and labels dropped; item keeps its type (cheaper joins), labels are text. */
+function ratingsFrom(c: RatingsColumns): string {
+  return `SELECT ${quoteIdent(c.item)} AS item, CAST(${quoteIdent(c.rater)} AS VARCHAR) AS rater, CAST(${quoteIdent(c.label)} AS VARCHAR) AS label
   FROM ${quoteIdent(c.source)}
-  WHERE ${quoteIdent(c.item)} IS NOT NULL AND ${quoteIdent(c.label)} IS NOT NULL
-),
-__assay_item_label AS (SELECT item, label, count(*)::DOUBLE AS n FROM __assay_ratings GROUP BY ALL),
-__assay_item_size AS (SELECT item, sum(n) AS m FROM __assay_item_label GROUP BY item)`;
+  WHERE ${quoteIdent(c.item)} IS NOT NULL AND ${quoteIdent(c.label)} IS NOT NULL`;
+}
+
+/**
+ * Statements that build the two working tables every other query reads, so the ratings are
+ * scanned and grouped once. The items table is the cell's result: items by agreement.
+ */
+export function agreementPrepSql(c: RatingsColumns, t: AgreementTables): string[] {
+  return [
+    `CREATE OR REPLACE TABLE ${quoteIdent(t.labels)} AS SELECT item, label, count(*)::DOUBLE AS n FROM (${ratingsFrom(c)}) GROUP BY ALL`,
+    `CREATE OR REPLACE TABLE ${quoteIdent(t.items)} AS
+SELECT item, sum(n)::INTEGER AS ratings,
+       CASE WHEN sum(n) >= 2 THEN sum(n * (n - 1)) / (sum(n) * (sum(n) - 1)) END AS agreement
+FROM ${quoteIdent(t.labels)}
+GROUP BY item`,
+  ];
 }
 
 /**
  * SQL for the pair table of all items with two or more ratings: for each ordered pair of
- * labels (c, k), `pairs` = Σ_u n_uc·n_uk for c ≠ k and Σ_u n_uc·(n_uc − 1) for c = k (ordered
- * pairs of ratings of one item), and `coincidence` = the same with each item weighted
+ * labels (c, k), \`pairs\` = Σ_u n_uc·n_uk for c ≠ k and Σ_u n_uc·(n_uc − 1) for c = k (ordered
+ * pairs of ratings of one item), and \`coincidence\` = the same with each item weighted
  * 1/(m_u − 1) (Krippendorff's coincidence matrix). Everything else derives from this.
  */
-export function agreementPairsSql(c: RatingsColumns): string {
-  return `WITH ${ratingsCte(c)}
-SELECT a.label AS c, b.label AS k,
+export function agreementPairsSql(t: AgreementTables): string {
+  return `SELECT a.label AS c, b.label AS k,
        sum(CASE WHEN a.label = b.label THEN a.n * (a.n - 1) ELSE a.n * b.n END) AS pairs,
-       sum(CASE WHEN a.label = b.label THEN a.n * (a.n - 1) ELSE a.n * b.n END / (s.m - 1)) AS coincidence
-FROM __assay_item_label a JOIN __assay_item_label b USING (item) JOIN __assay_item_size s USING (item)
-WHERE s.m >= 2
+       sum(CASE WHEN a.label = b.label THEN a.n * (a.n - 1) ELSE a.n * b.n END / (s.ratings - 1)) AS coincidence
+FROM ${quoteIdent(t.labels)} a JOIN ${quoteIdent(t.labels)} b USING (item) JOIN ${quoteIdent(t.items)} s USING (item)
+WHERE s.ratings >= 2
 GROUP BY ALL`;
 }
 
 /** SQL for how many items have m ratings, per m (Fleiss' kappa needs one m). */
-export function itemSizesSql(c: RatingsColumns): string {
-  return `WITH ${ratingsCte(c)}
-SELECT m, count(*)::DOUBLE AS items FROM __assay_item_size GROUP BY m ORDER BY m`;
+export function itemSizesSql(t: AgreementTables): string {
+  return `SELECT ratings AS m, count(*)::DOUBLE AS items FROM ${quoteIdent(t.items)} GROUP BY ratings ORDER BY ratings`;
 }
 
 /**
@@ -50,42 +64,47 @@ SELECT m, count(*)::DOUBLE AS items FROM __assay_item_size GROUP BY m ORDER BY m
  * item vote; items whose top label is tied are left out) and, when a gold column is given,
  * accuracy on the items that have a gold label.
  */
-export function raterSummarySql(c: RatingsColumns, gold?: string): string {
+export function raterSummarySql(c: RatingsColumns, t: AgreementTables, gold?: string): string {
   const goldCte = gold
-    ? `, __assay_gold AS (SELECT CAST(${quoteIdent(c.item)} AS VARCHAR) AS item, any_value(CAST(${quoteIdent(gold)} AS VARCHAR)) AS gold FROM ${quoteIdent(c.source)} WHERE ${quoteIdent(gold)} IS NOT NULL GROUP BY 1)`
-    : `, __assay_gold AS (SELECT NULL::VARCHAR AS item, NULL::VARCHAR AS gold WHERE false)`;
-  return `WITH ${ratingsCte(c)},
-__assay_ranked AS (SELECT item, label, n, rank() OVER (PARTITION BY item ORDER BY n DESC) AS r, count(*) OVER (PARTITION BY item, n) AS ties FROM __assay_item_label),
-__assay_majority AS (SELECT item, label AS majority FROM __assay_ranked WHERE r = 1 AND ties = 1)${goldCte}
+    ? `SELECT ${quoteIdent(c.item)} AS item, any_value(CAST(${quoteIdent(gold)} AS VARCHAR)) AS gold FROM ${quoteIdent(c.source)} WHERE ${quoteIdent(gold)} IS NOT NULL GROUP BY 1`
+    : `SELECT NULL AS item, NULL::VARCHAR AS gold WHERE false`;
+  return `WITH __assay_top AS (SELECT item, max(n) AS top FROM ${quoteIdent(t.labels)} GROUP BY item),
+__assay_majority AS (
+  SELECT l.item, any_value(l.label) AS majority
+  FROM ${quoteIdent(t.labels)} l JOIN __assay_top USING (item)
+  WHERE l.n = __assay_top.top
+  GROUP BY l.item HAVING count(*) = 1
+),
+__assay_gold AS (${goldCte})
 SELECT r.rater,
        count(*)::DOUBLE AS ratings,
        count(m.majority)::DOUBLE AS with_majority,
        count(*) FILTER (WHERE r.label = m.majority)::DOUBLE AS agree_majority,
        count(g.gold)::DOUBLE AS gold_items,
        count(*) FILTER (WHERE r.label = g.gold)::DOUBLE AS gold_correct
-FROM __assay_ratings r LEFT JOIN __assay_majority m USING (item) LEFT JOIN __assay_gold g USING (item)
+FROM (${ratingsFrom(c)}) r LEFT JOIN __assay_majority m USING (item) LEFT JOIN __assay_gold g USING (item)
 GROUP BY r.rater
 ORDER BY r.rater`;
 }
 
 /** SQL for the label pairs of every two raters on their shared items (for the pairwise kappa matrix). */
 export function raterPairsSql(c: RatingsColumns): string {
-  return `WITH ${ratingsCte(c)}
+  return `WITH __assay_r AS (${ratingsFrom(c)})
 SELECT a.rater AS r1, b.rater AS r2, a.label AS l1, b.label AS l2, count(*)::DOUBLE AS n
-FROM __assay_ratings a JOIN __assay_ratings b ON a.item = b.item AND a.rater < b.rater
+FROM __assay_r a JOIN __assay_r b ON a.item = b.item AND a.rater < b.rater
 GROUP BY ALL`;
 }
 
-/** SQL for each item's agreement (agreeing ordered pairs / all ordered pairs), lowest first. */
-export function itemAgreementSql(c: RatingsColumns): string {
-  return `WITH ${ratingsCte(c)}
-SELECT l.item, any_value(s.m)::INTEGER AS ratings,
-       sum(l.n * (l.n - 1)) / (any_value(s.m) * (any_value(s.m) - 1)) AS agreement,
+/** SQL for the `limit` items with the lowest agreement, with their labels spelled out. */
+export function lowestItemsSql(t: AgreementTables, limit: number): string {
+  return `WITH __assay_low AS (
+  SELECT item, ratings, agreement FROM ${quoteIdent(t.items)} WHERE ratings >= 2 ORDER BY agreement, item LIMIT ${Math.max(0, Math.floor(limit))}
+)
+SELECT low.item, low.ratings, low.agreement,
        string_agg(l.label || ' ×' || CAST(l.n AS INTEGER), ', ' ORDER BY l.n DESC, l.label) AS labels
-FROM __assay_item_label l JOIN __assay_item_size s USING (item)
-WHERE s.m >= 2
-GROUP BY l.item
-ORDER BY agreement, l.item`;
+FROM __assay_low low JOIN ${quoteIdent(t.labels)} l USING (item)
+GROUP BY low.item, low.ratings, low.agreement
+ORDER BY low.agreement, low.item`;
 }
 
 export interface PairRow {

@@ -142,7 +142,7 @@ function toArrow(names: string[], types: string[], columns: unknown[][]): Table 
   const vectors: Record<string, Vector> = {};
   names.forEach((name, i) => {
     const [type, convert] = arrowTypeFor(types[i]!);
-    vectors[name] = vectorFromArray(columns[i]!.map((v) => (v === null || v === undefined ? null : convert(v))), type);
+    vectors[name] = vectorFromArray((columns[i] ?? []).map((v) => (v === null || v === undefined ? null : convert(v))), type);
   });
   return new Table(vectors);
 }

@@ -4,8 +4,9 @@ import { quoteIdent, quoteLiteral } from '../../../src/core/sql/quote';
 import {
   agreementPairsSql,
   agreementStats,
-  itemAgreementSql,
+  agreementPrepSql,
   itemSizesSql,
+  lowestItemsSql,
   pairwiseKappa,
   raterPairsSql,
   raterSummary,
@@ -32,9 +33,12 @@ describe('agreement statistics (SQL in DuckDB + post-processing)', () => {
     return { source: table, item: 'item id', rater: 'rater "name"', label: 'label' };
   }
 
+  const tablesOf = (cols: { source: string }) => ({ labels: `${cols.source}_labels`, items: `${cols.source}_items` });
   async function stats(cols: Awaited<ReturnType<typeof load>>) {
-    const pairs = (await engine.query(agreementPairsSql(cols))).toArray().map((r) => r.toJSON() as PairRow);
-    const sizes = (await engine.query(itemSizesSql(cols))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
+    const t = tablesOf(cols);
+    for (const sql of agreementPrepSql(cols, t)) await engine.query(sql);
+    const pairs = (await engine.query(agreementPairsSql(t))).toArray().map((r) => r.toJSON() as PairRow);
+    const sizes = (await engine.query(itemSizesSql(t))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
     return agreementStats(pairs, sizes);
   }
 
@@ -81,8 +85,9 @@ describe('agreement statistics (SQL in DuckDB + post-processing)', () => {
     expect(s.fleiss_kappa).toBeNull();
     expect(rel(s.percent_agreement, 43 / 55)).toBeLessThan(1e-9);
     // Lowest-agreement items first: unit 6 has four different values.
-    const items = (await engine.query(itemAgreementSql(cols))).toArray().map((r) => r.toJSON());
-    expect(items[0]).toMatchObject({ item: 'u6', ratings: 4, agreement: 0 });
+    const items = (await engine.query(lowestItemsSql(tablesOf(cols), 100))).toArray().map((r) => r.toJSON());
+    expect(items).toHaveLength(11);
+    expect(items[0]).toMatchObject({ item: 'u6', ratings: 4, agreement: 0, labels: '1 ×1, 2 ×1, 3 ×1, 4 ×1' });
     expect(items.at(-1)!.agreement).toBe(1);
   });
 
@@ -99,7 +104,7 @@ describe('agreement statistics (SQL in DuckDB + post-processing)', () => {
     expect(s.percent_agreement).toBe(10 / 20);
     // Per class: a agrees in 2 pairs of Σ n_ua (m_u − 1) = 2·2 + 1·1 + 1·2 = 7; b: 6 of (1·2 + 3·2 + 1·1) = 9; c: 2 of 2·2 = 4.
     expect(Object.fromEntries(s.per_class.map((c) => [c.class, c.agreement]))).toEqual({ a: 2 / 7, b: 6 / 9, c: 2 / 4 });
-    const raters = raterSummary((await engine.query(raterSummarySql(cols, 'gold'))).toArray().map((r) => r.toJSON() as RaterRow));
+    const raters = raterSummary((await engine.query(raterSummarySql(cols, tablesOf(cols), 'gold'))).toArray().map((r) => r.toJSON() as RaterRow));
     // x: majority items i1 (a ✓), i2 (b ✓), i4 (c ✓) → 3/3; gold i1 ✓, i4 ✗ → 1/2
     // z: i1 b ✗, i2 ✓, i4 a ✗ → 1/3; gold i1 ✗, i4 ✓ → 1/2
     expect(raters).toEqual([

@@ -1,0 +1,218 @@
+/**
+ * `npm run bench [-- --quick]`: Assay in headless Chromium side by side with native DuckDB
+ * on the same machine, in the same run. Generates its data deterministically, builds the app,
+ * drives the real UI (file input, notebook cells), and runs the same SQL and post-processing
+ * in native DuckDB. Prints a table and writes it to test/bench/results/.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execSync } from 'node:child_process';
+import { preview } from 'vite';
+import { chromium, type Page } from 'playwright-core';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { NativeEngine } from '../../src/engine/native/NativeEngine';
+import { cellKind } from '../../src/core/cells/registry';
+import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dataDir = join(root, 'test/bench/data');
+const resultsDir = join(root, 'test/bench/results');
+const quick = process.argv.includes('--quick');
+const skipBuild = process.argv.includes('--no-build');
+const sizes = quick ? [1_000_000] : [1_000_000, 10_000_000];
+const REPEAT = 3;
+
+interface Row {
+  case: string;
+  rows: number;
+  browser_ms: number | null;
+  native_ms: number | null;
+  ratio: number | null;
+  peak_browser_mb: number | null;
+  note?: string;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Deterministic bench data, written by native DuckDB: 12 columns, ~3 % NULLs, row groups of 1M. */
+async function generate(rows: number): Promise<string> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, `bench_${rows / 1_000_000}m.parquet`);
+  if (existsSync(file)) return file;
+  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
+  const c = await db.connect();
+  // u(k): a fixed pseudo-random number in [0, 1) from the row number (no random(): same bytes every run).
+  const u = (k: number) => `(((range * ${2654435761 + k * 40503} + ${k * 97}) % 4294967296) / 4294967296.0)`;
+  await c.run(`COPY (
+    SELECT range AS id,
+      'img_' || lpad(range::VARCHAR, 9, '0') AS image_id,
+      range // 3 AS item_id,
+      'r' || ((range % 3) + 3 * ((range // 3) % 2))::VARCHAR AS rater,
+      'vendor_' || (range % 4)::VARCHAR AS vendor,
+      TIMESTAMP '2026-01-01' + to_seconds(range) AS captured_at,
+      CASE WHEN ${u(1)} < 0.8 THEN 1024 ELSE 2048 END AS width,
+      CASE WHEN ${u(2)} < 0.9 THEN 1024 ELSE 768 END AS height,
+      CASE WHEN ${u(3)} < 0.03 THEN NULL ELSE round(400 + 300 * ${u(4)}, 1) END AS lux,
+      round(0.5 + 0.5 * ${u(5)}, 3) AS confidence,
+      'class_' || floor(${u(6)} * ${u(6)} * 8)::INTEGER::VARCHAR AS label,
+      CASE WHEN ${u(7)} < 0.85 THEN 'class_' || floor(${u(6)} * ${u(6)} * 8)::INTEGER::VARCHAR ELSE 'class_' || floor(${u(8)} * 8)::INTEGER::VARCHAR END AS prediction
+    FROM range(${rows})
+  ) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)`);
+  c.closeSync();
+  db.closeSync();
+  return file;
+}
+
+/** Sum of resident memory of every Chromium process of this run, sampled until stopped. */
+function memorySampler(marker: string) {
+  let peak = 0;
+  const sample = () => {
+    let total = 0;
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) continue;
+        const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (rss) total += Number(rss[1]) * 1024;
+      } catch {
+        /* process ended */
+      }
+    }
+    peak = Math.max(peak, total);
+  };
+  const timer = setInterval(sample, 100);
+  return {
+    reset: () => (sample(), (peak = 0)),
+    stop: () => (sample(), clearInterval(timer), Math.round(peak / 1024 / 1024)),
+    peakMb: () => Math.round(peak / 1024 / 1024),
+  };
+}
+
+const CELLS = (table: string) => ({
+  confusion: `source: ${table}\nreference: label\ncompared: prediction`,
+  agreement: `source: ${table}\nitem: item_id\nrater: rater\nlabel: label`,
+});
+
+async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>): Promise<Row[]> {
+  const out: Row[] = [];
+  const table = `bench_${rows / 1_000_000}m`;
+  await page.goto(page.url().split('#')[0]!);
+  await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+  memory.reset();
+  const t0 = Date.now();
+  await page.setInputFiles('[data-testid=file-input]', file);
+  await page.waitForFunction((n) => document.querySelector('[data-testid=load]')?.textContent?.includes(`/ ${n} rows`), rows.toLocaleString('en-US'), { timeout: 60_000, polling: 'raf' });
+  const schemaMs = Date.now() - t0;
+  await page.locator(`[data-testid=source][data-name=${table}]`).waitFor({ timeout: 600_000 });
+  const openMs = Date.now() - t0;
+  out.push({ case: 'schema + row count visible', rows, browser_ms: schemaMs, native_ms: null, ratio: null, peak_browser_mb: null });
+  out.push({ case: 'open Parquet (ingest + SHA-256)', rows, browser_ms: openMs, native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() });
+
+  await page.getByTestId('new-notebook').click();
+  await page.getByRole('button', { name: 'Source' }).click();
+  const cells = CELLS(table);
+  const text = `---\ntitle: bench\nsources:\n  ${table}:\n    path: ${table}.parquet\n---\n\n${Object.entries(cells)
+    .map(([kind, body]) => `\`\`\`${kind} ${kind}_cell\n${body}\n\`\`\`\n`)
+    .join('\n')}`;
+  await page.getByTestId('source-editor').fill(text);
+  await page.getByRole('button', { name: 'Cells' }).click();
+  for (const kind of Object.keys(cells)) {
+    const cell = page.locator(`[data-testid=nb-cell][data-name=${kind}_cell]`);
+    const times: number[] = [];
+    memory.reset();
+    for (let i = 0; i < REPEAT; i++) {
+      await cell.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.waitForFunction((name) => {
+        const el = document.querySelector(`[data-testid=nb-cell][data-name=${name}]`);
+        return el && ['ok', 'error'].includes(el.getAttribute('data-status')!) && !document.querySelector('[data-testid=nb-cell][data-status=running]');
+      }, `${kind}_cell`, { timeout: 600_000 });
+      const status = await cell.getAttribute('data-status');
+      if (status !== 'ok') throw new Error(`${kind} failed in the browser: ${await cell.getByTestId('cell-error').textContent()}`);
+      times.push(Number(await cell.getAttribute('data-elapsed-ms')));
+    }
+    out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() });
+  }
+  return out;
+}
+
+async function nativeRun(file: string, rows: number): Promise<Record<string, number>> {
+  const engine = await NativeEngine.create({ threads: 2 });
+  const table = `bench_${rows / 1_000_000}m`;
+  const times: Record<string, number> = {};
+  const t0 = performance.now();
+  await engine.openPath(file, { name: table });
+  times['open Parquet (ingest + SHA-256)'] = performance.now() - t0;
+  const t1 = performance.now();
+  await engine.query(`SELECT num_rows FROM parquet_file_metadata('${file}')`);
+  times['schema + row count visible'] = performance.now() - t1;
+  for (const [kind, body] of Object.entries(CELLS(table))) {
+    const k = cellKind(kind)!;
+    const spec = k.parse(body).spec;
+    const ts: number[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      const s = performance.now();
+      await k.run(spec, { name: `${kind}_cell`, query: (sql) => engine.query(sql), params: {} });
+      ts.push(performance.now() - s);
+    }
+    times[`${kind} cell`] = median(ts);
+  }
+  await engine.close();
+  return times;
+}
+
+async function main() {
+  const t0 = Date.now();
+  if (!skipBuild) execSync('npx vite build', { cwd: root, stdio: 'ignore' });
+  const files = new Map<number, string>();
+  for (const n of sizes) {
+    const f = await generate(n);
+    files.set(n, f);
+    console.log(`data: ${f} (${(statSync(f).size / 1e6).toFixed(0)} MB)`);
+  }
+  const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const memory = memorySampler(userDir);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(600_000);
+  await page.goto(`http://127.0.0.1:${address.port}/`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+  const engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
+  const rows: Row[] = [];
+  try {
+    for (const n of sizes) {
+      const browser = await browserRun(page, files.get(n)!, n, memory);
+      const native = await nativeRun(files.get(n)!, n);
+      for (const r of browser) {
+        r.native_ms = native[r.case] === undefined ? null : Math.round(native[r.case]!);
+        r.ratio = r.browser_ms !== null && r.native_ms ? Math.round((r.browser_ms / r.native_ms) * 100) / 100 : null;
+        rows.push(r);
+      }
+    }
+  } finally {
+    memory.stop();
+    await context.close();
+    await server.close();
+    rmSync(userDir, { recursive: true, force: true });
+  }
+  const header = '| case | rows | browser (median of 3) | native DuckDB | ratio | peak browser memory |';
+  const lines = [header, '| --- | --- | --- | --- | --- | --- |'];
+  for (const r of rows) {
+    const ms = (x: number | null) => (x === null ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`);
+    lines.push(`| ${r.case} | ${r.rows.toLocaleString('en-US')} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${r.peak_browser_mb === null ? '—' : `${r.peak_browser_mb} MB`} |`);
+  }
+  const table = lines.join('\n');
+  console.log(`\nbrowser engine: ${engineText}\n\n${table}\n\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  mkdirSync(resultsDir, { recursive: true });
+  const result = { date: new Date().toISOString(), quick, browser_engine: engineText, machine: { cores: (await import('node:os')).cpus().length }, rows };
+  writeFileSync(join(resultsDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(resultsDir, quick ? 'latest-quick.md' : 'latest.md'), table + '\n');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
