@@ -45,6 +45,8 @@ export interface NotebookHost {
 
 /** How long typing may pause before the text is written to IndexedDB. */
 export const AUTOSAVE_DELAY_MS = 300;
+/** How long typing must pause before edited cells and what reads them re-run. */
+export const AUTORUN_DELAY_MS = 800;
 
 /**
  * One open notebook: its text (the source of truth), what parsing and analysis say about
@@ -71,6 +73,8 @@ export class NotebookSession {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #saving: Promise<void> = Promise.resolve();
   #sourcesReady = false;
+  #autoRunTimer: ReturnType<typeof setTimeout> | null = null;
+  #autoRunNames = new Set<string>();
 
   constructor(init: { id: string; text: string; baseUrl: string | null; host: NotebookHost; store: NotebookStore | null }) {
     this.id = init.id;
@@ -93,13 +97,20 @@ export class NotebookSession {
   setText(text: string): void {
     if (text === this.text) return;
     const before = this.#analysis;
+    const sourcesBefore = JSON.stringify(this.notebook.frontMatter.sources);
     this.#setText(text);
     // Everything whose body changed, and what reads it, is stale.
+    const changed: string[] = [];
     for (const [name, cell] of this.#analysis.cells) {
       const old = before.cells.get(name);
-      if (!old || old.block.body !== cell.block.body || old.block.kind !== cell.block.kind) this.#markStale(name);
+      if (!old || old.block.body !== cell.block.body || old.block.kind !== cell.block.kind) {
+        this.#markStale(name);
+        changed.push(name);
+      }
     }
-    this.#sourcesReady = false;
+    // Sources are looked up again only when the front matter's list of them changed.
+    if (JSON.stringify(this.notebook.frontMatter.sources) !== sourcesBefore) this.#sourcesReady = false;
+    this.#scheduleAutoRun(changed);
     this.#scheduleSave();
   }
 
@@ -204,6 +215,32 @@ export class NotebookSession {
 
   #replaceBlocks(blocks: Block[]): void {
     this.setText(serializeNotebook({ ...this.notebook, blocks }));
+  }
+
+  /**
+   * Re-run edited cells and everything downstream once typing pauses — only for a notebook
+   * that has run before, and only cells whose spec parses (a half-typed query is not run).
+   */
+  #scheduleAutoRun(changed: string[]): void {
+    const hasRun = Object.values(this.cells).some((c) => c.status !== 'idle');
+    const runnable = changed.filter((n) => this.#analysis.cells.get(n)?.spec !== null && this.#analysis.order.includes(n));
+    if (!hasRun || runnable.length === 0) return;
+    runnable.forEach((n) => this.#autoRunNames.add(n));
+    if (this.#autoRunTimer) clearTimeout(this.#autoRunTimer);
+    const fire = () => {
+      // A run in progress finishes first; the edit's run follows it.
+      if (this.running) {
+        this.#autoRunTimer = setTimeout(fire, 100);
+        return;
+      }
+      this.#autoRunTimer = null;
+      const names = new Set<string>();
+      for (const n of this.#autoRunNames) if (this.#analysis.cells.has(n)) downstreamOf(this.#analysis, n).forEach((d) => names.add(d));
+      this.#autoRunNames.clear();
+      const ordered = this.#analysis.order.filter((n) => names.has(n));
+      if (ordered.length) void this.#run(ordered);
+    };
+    this.#autoRunTimer = setTimeout(fire, AUTORUN_DELAY_MS);
   }
 
   #markStale(name: string): void {

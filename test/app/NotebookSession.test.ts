@@ -86,3 +86,28 @@ describe('NotebookSession', () => {
     expect(session.text.endsWith('Write here.\n\n')).toBe(true);
   });
 });
+
+describe('NotebookSession auto-run', () => {
+  test('after a run, an edit re-runs the edited cell and its downstream once typing pauses; a half-typed cell is not run', async () => {
+    const engine = await NodeEngine.create();
+    await engine.openFile(new Blob(['x\n1\n2\n3\n']), 't.csv', { name: 't' });
+    const host: NotebookHost = { query: (sql) => engine.query(sql), provideSource: async () => ({ sha256: 'a'.repeat(64), rows: 3 }) };
+    const session = new NotebookSession({ id: 'auto', text: TEXT, baseUrl: null, host, store: null });
+    const a = () => session.notebook.blocks.find((blk) => blk.type === 'cell' && blk.name === 'a')!;
+    // Before any run, edits do not start queries.
+    session.editBlock(a().id, 'SELECT x FROM t');
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(session.cells.a!.status).toBe('idle');
+    await session.runAll();
+    session.editBlock(a().id, 'SELECT x * 100 AS x FROM t');
+    expect(session.cells.b!.status).toBe('stale');
+    await expect.poll(() => session.cells.b!.status, { timeout: 5000 }).toBe('ok');
+    expect(session.cells.b!.output!.result.head).toEqual([{ s: 600 }]);
+    expect(session.cells.c!.status).toBe('ok');
+    // An edit that leaves the cell invalid waits for a valid one.
+    session.editBlock(a().id, '');
+    await new Promise((r) => setTimeout(r, 1200));
+    expect(session.cells.a!.status).toBe('stale');
+    await engine.close();
+  });
+});
