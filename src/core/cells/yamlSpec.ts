@@ -79,6 +79,17 @@ export class YamlSpec {
     return v;
   }
 
+  /** The raw value of a key (validated by the caller), marking the key as known. */
+  raw(key: string): unknown {
+    this.#known.add(key);
+    return this.data[key];
+  }
+
+  /** Record a problem with a key found by the caller's own validation. */
+  problem(key: string, message: string): void {
+    this.#fail(key, message);
+  }
+
   /** Report keys no accessor asked for (typos such as `refrence:`). Call after reading every field. */
   rejectUnknown(): void {
     for (const key of Object.keys(this.data)) {

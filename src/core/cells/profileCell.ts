@@ -1,0 +1,132 @@
+import { AssayError } from '../errors';
+import { quoteIdent } from '../sql/quote';
+import {
+  DEFAULT_THRESHOLDS,
+  columnProfiles,
+  duplicateRowsSql,
+  histogramSql,
+  keyDuplicatesSql,
+  profileAggregateSql,
+  profileAlerts,
+  topValuesSql,
+  type ColumnContract,
+  type HistogramInput,
+  type ProfiledColumn,
+} from '../stats/profile';
+import type { CellKind } from './CellKind';
+import { YamlSpec } from './yamlSpec';
+
+export interface ProfileSpec {
+  source: string;
+  columns?: string[];
+  key?: string;
+  top: number;
+  bins: number;
+  contract: Record<string, ColumnContract>;
+  nullShare: number;
+}
+
+/** Parse a `contract:` mapping (column -> allowed/min/max/pattern), reporting problems on the spec. */
+export function parseContract(y: YamlSpec, key = 'contract'): Record<string, ColumnContract> {
+  const raw = y.raw(key);
+  if (raw === undefined || raw === null) return {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    y.problem(key, 'must map column names to allowed/min/max/pattern');
+    return {};
+  }
+  const out: Record<string, ColumnContract> = {};
+  for (const [col, rule] of Object.entries(raw as Record<string, unknown>)) {
+    if (!rule || typeof rule !== 'object' || Array.isArray(rule)) {
+      y.problem(key, `${col} must have allowed, min, max or pattern`);
+      continue;
+    }
+    const r = rule as Record<string, unknown>;
+    const c: ColumnContract = {};
+    if (r.allowed !== undefined) {
+      if (Array.isArray(r.allowed) && r.allowed.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) c.allowed = r.allowed.map(String);
+      else y.problem(key, `${col}.allowed must be a list of values`);
+    }
+    for (const bound of ['min', 'max'] as const) {
+      if (r[bound] === undefined) continue;
+      if (typeof r[bound] === 'number') c[bound] = r[bound];
+      else y.problem(key, `${col}.${bound} must be a number`);
+    }
+    if (r.pattern !== undefined) {
+      if (typeof r.pattern === 'string') c.pattern = r.pattern;
+      else y.problem(key, `${col}.pattern must be a regular expression`);
+    }
+    for (const k of Object.keys(r)) if (!['allowed', 'min', 'max', 'pattern'].includes(k)) y.problem(key, `${col}: unknown rule "${k}"`);
+    out[col] = c;
+  }
+  return out;
+}
+
+/**
+ * `profile` — every column of a source at a glance: type, count, NULLs, distinct values,
+ * min/max, mean, sample standard deviation, quartiles, top values, a histogram; duplicate
+ * rows and repeated keys; and the alerts a careful reviewer would raise.
+ */
+export const profileCell: CellKind<ProfileSpec> = {
+  kind: 'profile',
+  description: 'Profile every column: nulls, distinct, quartiles, top values, histograms, duplicates, alerts',
+  template: 'source: batch\nkey: image_id',
+  parse(body) {
+    const y = new YamlSpec(body);
+    if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
+    const spec: ProfileSpec = {
+      source: y.text('source', true),
+      columns: y.list('columns'),
+      key: y.text('key'),
+      top: y.number('top', 10, 1, 100),
+      bins: y.number('bins', 20, 2, 200),
+      contract: parseContract(y),
+      nullShare: y.number('null_share_alert', DEFAULT_THRESHOLDS.nullShare, 0, 1),
+    };
+    y.rejectUnknown();
+    return { spec: y.diagnostics.length ? null : spec, diagnostics: y.diagnostics };
+  },
+  references(spec) {
+    return [spec.source.toLowerCase()];
+  },
+  async run(spec, ctx) {
+    const described = (await ctx.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(spec.source)})`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    let columns: ProfiledColumn[] = described;
+    if (spec.columns) {
+      const missing = spec.columns.filter((c) => !described.some((d) => d.name === c));
+      if (missing.length) throw new AssayError('input', `${spec.source} has no column ${missing.join(', ')}`, { subject: ctx.name });
+      columns = spec.columns.map((c) => described.find((d) => d.name === c)!);
+    }
+    for (const [col] of Object.entries(spec.contract)) {
+      if (!described.some((d) => d.name === col)) throw new AssayError('input', `contract names ${col}, which ${spec.source} does not have`, { subject: ctx.name });
+    }
+    if (spec.key && !described.some((d) => d.name === spec.key)) throw new AssayError('input', `${spec.source} has no key column ${spec.key}`, { subject: ctx.name });
+    const agg = (await ctx.query(profileAggregateSql(spec.source, columns, spec.contract))).get(0)!.toJSON() as Record<string, unknown>;
+    const top = (await ctx.query(topValuesSql(spec.source, columns, spec.top))).toArray().map((r) => ({ col: Number(r.col), value: String(r.value), n: Number(r.n) }));
+    const ranges: HistogramInput[] = [];
+    columns.forEach((c, i) => {
+      const min = agg[`c${i}_min`];
+      const max = agg[`c${i}_max`];
+      if (typeof min === 'number' && typeof max === 'number' && Number.isFinite(min) && Number.isFinite(max)) ranges.push({ index: i, name: c.name, min, max });
+    });
+    const histogram = (await ctx.query(histogramSql(spec.source, ranges, spec.bins))).toArray().map((r) => ({ col: Number(r.col), bin: Number(r.bin), n: Number(r.n) }));
+    const rows = Number(agg.rows);
+    const duplicate_rows = Number((await ctx.query(duplicateRowsSql(spec.source))).getChild('duplicate_rows')!.get(0));
+    const keyStats = spec.key ? ((await ctx.query(keyDuplicatesSql(spec.source, spec.key))).get(0)!.toJSON() as { repeated_keys: number; key_duplicate_rows: number }) : null;
+    const profiles = columnProfiles(columns, agg, top, histogram, ranges, spec.bins);
+    const alerts = profileAlerts(rows, profiles, spec.top, spec.key, { ...DEFAULT_THRESHOLDS, nullShare: spec.nullShare });
+    if (duplicate_rows > 0) alerts.unshift({ column: null, kind: 'duplicates', message: `${duplicate_rows} rows repeat an earlier row exactly` });
+    if (keyStats && keyStats.repeated_keys > 0) {
+      alerts.unshift({ column: spec.key!, kind: 'duplicates', message: `${keyStats.repeated_keys} values of ${spec.key} repeat (${keyStats.key_duplicate_rows} extra rows)` });
+    }
+    return {
+      table: null,
+      result: {
+        rows,
+        duplicate_rows,
+        ...(keyStats ? { key: spec.key, repeated_keys: Number(keyStats.repeated_keys), key_duplicate_rows: Number(keyStats.key_duplicate_rows) } : {}),
+        columns: profiles,
+        alerts,
+      },
+    };
+  },
+};
