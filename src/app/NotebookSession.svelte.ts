@@ -279,6 +279,7 @@ export class NotebookSession {
         query: (sql) => this.#host.query(sql),
         params: this.notebook.frontMatter.params,
         only: names,
+        earlier: (cell) => this.cells[cell]?.output?.result,
         onCell: (run) => {
           const key = run.name.toLowerCase();
           this.cells[key] = { status: run.status, output: run.output ?? null, error: run.error ?? null, elapsedMs: run.elapsedMs };

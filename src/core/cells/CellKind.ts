@@ -16,6 +16,8 @@ export interface CellContext {
   query: QueryFn;
   /** The notebook's parameters (front matter `params`). */
   params: Record<string, unknown>;
+  /** The result of an earlier cell by name, when it ran (for gates on metrics). */
+  results?: (cell: string) => Record<string, unknown> | undefined;
 }
 
 /** What a cell produced: a table to show (optional) and a JSON-able result for snapshots and the CLI. */
@@ -42,6 +44,8 @@ export interface CellKind<Spec = unknown> {
   parse(body: string): { spec: Spec | null; diagnostics: BodyDiagnostic[] };
   /** Lowercased names (sources, earlier cells) this cell may read. Only names the notebook defines become edges. */
   references(spec: Spec): Iterable<string>;
+  /** Further names the cell defines besides its own (views of failing rows, say), so later cells can depend on them. */
+  defines?(spec: Spec, name: string): string[];
   /** Run the cell; the SQL goes to DuckDB, only small results come back. */
   run(spec: Spec, ctx: CellContext): Promise<CellOutput>;
 }

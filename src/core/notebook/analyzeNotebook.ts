@@ -28,6 +28,14 @@ export function analyzeNotebook(nb: Notebook): Analysis {
   const cells = new Map<string, AnalyzedCell>();
   const blocks = nb.blocks.filter((b): b is CellBlock => b.type === 'cell' && b.name !== '');
   const cellNames = new Set(blocks.map((b) => b.name.toLowerCase()));
+  // Extra names a cell defines (a checks cell's views) resolve to that cell.
+  const owner = new Map<string, string>();
+  for (const block of blocks) {
+    const kind = cellKind(block.kind);
+    if (!kind?.defines) continue;
+    const parsed = kind.parse(block.body);
+    if (parsed.spec !== null) for (const extra of kind.defines(parsed.spec, block.name)) owner.set(extra.toLowerCase(), block.name.toLowerCase());
+  }
   const sourceNames = new Map(nb.frontMatter.sources.map((s) => [s.name.toLowerCase(), s.name]));
   for (const block of blocks) {
     const key = block.name.toLowerCase();
@@ -48,9 +56,10 @@ export function analyzeNotebook(nb: Notebook): Analysis {
     const sourceDeps: string[] = [];
     for (const r of refs) {
       const name = r.toLowerCase();
-      if (seen.has(name) || name === key) continue;
-      seen.add(name);
-      if (cellNames.has(name)) cellDeps.push(name);
+      const target = cellNames.has(name) ? name : owner.get(name);
+      if (seen.has(target ?? name) || (target ?? name) === key) continue;
+      seen.add(target ?? name);
+      if (target) cellDeps.push(target);
       else if (sourceNames.has(name)) sourceDeps.push(sourceNames.get(name)!);
     }
     cells.set(key, { block, spec, cellDeps, sourceDeps });

@@ -21,12 +21,25 @@ export interface CellRun {
  */
 export async function runCells(
   analysis: Analysis,
-  ctx: { query: QueryFn; params: Record<string, unknown>; only?: readonly string[]; onCell?: (run: CellRun) => void; now?: () => number },
+  ctx: {
+    query: QueryFn;
+    params: Record<string, unknown>;
+    only?: readonly string[];
+    onCell?: (run: CellRun) => void;
+    now?: () => number;
+    /** Results of cells not run this time (a partial run), by lowercased name. */
+    earlier?: (cell: string) => Record<string, unknown> | undefined;
+  },
 ): Promise<CellRun[]> {
   const now = ctx.now ?? (() => performance.now());
   const wanted = ctx.only ? new Set(ctx.only.map((n) => n.toLowerCase())) : null;
   const failed = new Set<string>();
   const runs: CellRun[] = [];
+  const results = (cell: string) => {
+    const key = cell.toLowerCase();
+    const run = runs.find((r) => r.name.toLowerCase() === key);
+    return run ? run.output?.result : ctx.earlier?.(key);
+  };
   for (const sql of paramStatements(ctx.params)) await ctx.query(sql);
   for (const key of analysis.order) {
     if (wanted && !wanted.has(key)) continue;
@@ -43,7 +56,7 @@ export async function runCells(
       run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads ${depName}, which failed`, elapsedMs: 0 };
     } else {
       try {
-        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params });
+        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results });
         output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {

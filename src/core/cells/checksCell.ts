@@ -1,0 +1,159 @@
+import { AssayError } from '../errors';
+import { quoteIdent, quoteLiteral } from '../sql/quote';
+import { tableToJsonRows } from '../arrowJson';
+import { checkCountsSql, failingRowsSql, judgeRules, type CheckRule, type MetricOp, type Rule } from '../stats/checks';
+import type { CellKind } from './CellKind';
+import { YamlSpec } from './yamlSpec';
+
+export interface ChecksSpec {
+  source: string;
+  key?: string;
+  rules: CheckRule[];
+}
+
+const COLUMN_RULES = ['not_null', 'unique', 'in_set', 'between', 'matches', 'max_null_share'] as const;
+const ALL_RULES = [...COLUMN_RULES, 'relation', 'sql', 'row_count', 'metric'] as const;
+const OPS: MetricOp[] = ['>=', '>', '<=', '<', '==', '!='];
+/** Failing rows shown per rule in the cell (its view holds all of them). */
+export const FAILING_PAGE = 20;
+
+/** One rule item of the spec, or the problem with it. */
+function parseRule(item: unknown, index: number): CheckRule | string {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return 'must be a mapping such as `not_null: camera_id`';
+  const r = item as Record<string, unknown>;
+  const types = ALL_RULES.filter((t) => t in r);
+  if (types.length !== 1) return `needs exactly one of ${ALL_RULES.join(', ')}`;
+  const type = types[0]!;
+  const arg = r[type];
+  const num = (k: string) => (r[k] === undefined ? undefined : typeof r[k] === 'number' ? r[k] : NaN);
+  let rule: Rule;
+  if ((COLUMN_RULES as readonly string[]).includes(type)) {
+    if (typeof arg !== 'string' || arg === '') return `${type} takes a column name`;
+    if (type === 'in_set') {
+      if (!Array.isArray(r.values) || !r.values.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return 'in_set needs values: [a, b, …]';
+      rule = { type, column: arg, values: r.values.map(String) };
+    } else if (type === 'between') {
+      const min = num('min');
+      const max = num('max');
+      if (Number.isNaN(min) || Number.isNaN(max) || (min === undefined && max === undefined)) return 'between needs a numeric min and/or max';
+      rule = { type, column: arg, min, max };
+    } else if (type === 'matches') {
+      if (typeof r.pattern !== 'string') return 'matches needs pattern: <regular expression>';
+      rule = { type, column: arg, pattern: r.pattern };
+    } else if (type === 'max_null_share') {
+      const share = num('share');
+      if (share === undefined || Number.isNaN(share) || share < 0 || share > 1) return 'max_null_share needs share: a number from 0 to 1';
+      rule = { type, column: arg, share };
+    } else rule = { type: type as 'not_null' | 'unique', column: arg };
+  } else if (type === 'relation' || type === 'sql') {
+    if (typeof arg !== 'string' || arg.trim() === '') return `${type} takes a SQL condition that passing rows meet`;
+    rule = { type, expression: arg };
+  } else if (type === 'row_count') {
+    const min = num('min');
+    const max = num('max');
+    if (Number.isNaN(min) || Number.isNaN(max) || (min === undefined && max === undefined)) return 'row_count needs min and/or max';
+    rule = { type, min, max };
+  } else {
+    if (typeof arg !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*\.[^\s]+$/.test(arg)) return 'metric takes cell.field, e.g. annotators.kappa';
+    const op = r.op ?? '>=';
+    if (!OPS.includes(op as MetricOp)) return `op must be one of ${OPS.join(' ')}`;
+    const value = num('value');
+    if (value === undefined || Number.isNaN(value)) return 'metric needs value: a number';
+    const dot = arg.indexOf('.');
+    rule = { type: 'metric', cell: arg.slice(0, dot), field: arg.slice(dot + 1), op: op as MetricOp, value };
+  }
+  const severity = r.severity ?? 'error';
+  if (severity !== 'error' && severity !== 'warn') return 'severity must be error or warn';
+  const mostly = num('mostly') ?? 1;
+  if (Number.isNaN(mostly) || mostly < 0 || mostly > 1) return 'mostly must be a share from 0 to 1';
+  const name = r.name === undefined ? `rule_${index + 1}` : String(r.name);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return 'name must be an identifier';
+  const known = new Set([type, 'values', 'min', 'max', 'pattern', 'share', 'op', 'value', 'severity', 'mostly', 'name']);
+  const unknown = Object.keys(r).filter((k) => !known.has(k));
+  if (unknown.length) return `unknown key ${unknown.join(', ')}`;
+  return { rule, name, severity, mostly };
+}
+
+/**
+ * `checks` — quality gates over a source: not null, unique, in a set, between, matches,
+ * relations and custom predicates, row count, NULL share, and thresholds on earlier cells'
+ * metrics; each with a severity and an optional tolerance (`mostly`). Every row rule's
+ * failing rows become a view `<cell>_<rule>`; the cell's own table lists the outcomes.
+ */
+export const checksCell: CellKind<ChecksSpec> = {
+  kind: 'checks',
+  description: 'Quality gates with failing rows: not null, unique, in set, between, pattern, relations, metrics',
+  template: 'source: batch\nkey: image_id\nrules:\n  - not_null: label\n  - in_set: label\n    values: [crack, dent, ok, scratch, stain]',
+  parse(body) {
+    const y = new YamlSpec(body);
+    if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
+    const source = y.text('source', true);
+    const key = y.text('key');
+    const raw = y.raw('rules');
+    const rules: CheckRule[] = [];
+    if (!Array.isArray(raw) || raw.length === 0) y.problem('rules', 'must be a list of rules, e.g. - not_null: label');
+    else {
+      raw.forEach((item, i) => {
+        const r = parseRule(item, i);
+        if (typeof r === 'string') y.problem('rules', `rule ${i + 1}: ${r}`);
+        else rules.push(r);
+      });
+      const names = rules.map((r) => r.name);
+      const dup = names.find((n, i) => names.indexOf(n) !== i);
+      if (dup) y.problem('rules', `two rules are named ${dup}`);
+    }
+    y.rejectUnknown();
+    return { spec: y.diagnostics.length ? null : { source, key, rules }, diagnostics: y.diagnostics };
+  },
+  references(spec) {
+    const refs = [spec.source.toLowerCase()];
+    for (const r of spec.rules) if (r.rule.type === 'metric') refs.push(r.rule.cell.toLowerCase());
+    return refs;
+  },
+  defines(spec, name) {
+    return spec.rules.filter((r) => failingRowsSql(spec.source, r.rule) !== null).map((r) => `${name}_${r.name}`);
+  },
+  async run(spec, ctx) {
+    const columns = new Set((await ctx.query(`SELECT column_name FROM (DESCRIBE ${quoteIdent(spec.source)})`)).toArray().map((r) => String(r.column_name)));
+    for (const r of spec.rules) {
+      const col = 'column' in r.rule ? r.rule.column : null;
+      if (col !== null && !columns.has(col)) throw new AssayError('input', `rule ${r.name}: ${spec.source} has no column ${col}`, { subject: ctx.name });
+    }
+    if (spec.key && !columns.has(spec.key)) throw new AssayError('input', `${spec.source} has no key column ${spec.key}`, { subject: ctx.name });
+    const viewName = (r: CheckRule) => `${ctx.name}_${r.name}`;
+    const counts = (await ctx.query(checkCountsSql(spec.source, spec.rules))).get(0)!.toJSON() as Record<string, unknown>;
+    const outcomes = judgeRules(spec.rules, counts, viewName, (cell) => ctx.results?.(cell));
+    const failing: Record<string, unknown> = {};
+    for (const [i, r] of spec.rules.entries()) {
+      const sql = failingRowsSql(spec.source, r.rule);
+      if (!sql) continue;
+      await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(viewName(r))} AS ${sql}`);
+      if (!outcomes[i]!.failing_rows) continue;
+      const col = 'column' in r.rule ? r.rule.column : null;
+      const shown = [...new Set([spec.key, col].filter((c): c is string => !!c))];
+      const page = await ctx.query(`SELECT ${shown.length ? shown.map(quoteIdent).join(', ') : '*'} FROM ${quoteIdent(viewName(r))} LIMIT ${FAILING_PAGE}`);
+      failing[r.name] = tableToJsonRows(page);
+    }
+    const passed = outcomes.every((o) => o.passed || o.severity === 'warn');
+    const values = outcomes
+      .map((o) => `(${[o.name, o.rule, o.description, o.severity, o.passed, o.failing_rows, o.failing_share, o.view].map((v) => quoteLiteral(v as string | number | boolean | null)).join(', ')})`)
+      .join(', ');
+    await ctx.query(`DROP VIEW IF EXISTS ${quoteIdent(ctx.name)}`).catch(() => undefined);
+    await ctx.query(
+      `CREATE OR REPLACE TABLE ${quoteIdent(ctx.name)} (name VARCHAR, rule VARCHAR, description VARCHAR, severity VARCHAR, passed BOOLEAN, failing_rows DOUBLE, failing_share DOUBLE, failing_view VARCHAR)`,
+    );
+    if (values) await ctx.query(`INSERT INTO ${quoteIdent(ctx.name)} VALUES ${values}`);
+    return {
+      table: null,
+      result: {
+        source: spec.source,
+        passed,
+        rows: Number(counts.rows),
+        errors_failed: outcomes.filter((o) => !o.passed && o.severity === 'error').length,
+        warnings_failed: outcomes.filter((o) => !o.passed && o.severity === 'warn').length,
+        rules: outcomes,
+        failing_examples: failing,
+      },
+    };
+  },
+};
