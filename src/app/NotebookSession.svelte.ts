@@ -10,13 +10,15 @@ import { describeMismatch, sourceStatus, type SourceStatus } from '../core/noteb
 import type { Block, CellBlock, Diagnostic, Notebook, SourceRef } from '../core/notebook/types';
 import type { NotebookStore } from './store/NotebookStore';
 import { confusionRowsSql } from '../core/stats/confusion';
+import { quoteIdent } from '../core/sql/quote';
 import type { ConfusionSpec } from '../core/cells/confusionCell';
 
-/** The rows behind one confusion-matrix cell. */
+/** Rows shown under a cell on request: a confusion cell's pair, a failing rule's view. */
 export interface DrillDown {
-  reference: string;
-  compared: string;
-  group: string | null;
+  title: string;
+  reference?: string;
+  compared?: string;
+  group?: string | null;
   sql: string;
   rows: number | null;
   table: Table | null;
@@ -158,13 +160,37 @@ export class NotebookSession {
     const spec = this.#analysis.cells.get(key)?.spec as ConfusionSpec | null | undefined;
     if (!spec) return;
     const sql = confusionRowsSql(spec.source, spec.reference, spec.compared, reference, compared, spec.by && group !== null ? { column: spec.by, value: group } : undefined);
-    this.drills[key] = { reference, compared, group, sql, rows: null, table: null, error: null };
+    const title = `${reference} → ${compared}${group ? ` · ${group}` : ''}`;
+    await this.#showRows(key, { title, reference, compared, group, sql });
+  }
+
+  /** Show all rows of a relation a cell defined (a failing rule's view) under that cell. */
+  async showView(cellName: string, view: string, title: string): Promise<void> {
+    await this.#showRows(cellName.toLowerCase(), { title, sql: `SELECT * FROM ${quoteIdent(view)}` });
+  }
+
+  async #showRows(key: string, what: Pick<DrillDown, 'title' | 'sql' | 'reference' | 'compared' | 'group'>): Promise<void> {
+    this.drills[key] = { ...what, rows: null, table: null, error: null };
     try {
-      const [count, table] = await Promise.all([this.#host.query(`SELECT count(*) AS n FROM (${sql})`), this.#host.query(`${sql} LIMIT ${DRILL_LIMIT}`)]);
-      this.drills[key] = { reference, compared, group, sql, rows: Number(count.getChild('n')!.get(0)), table, error: null };
+      const [count, table] = await Promise.all([this.#host.query(`SELECT count(*) AS n FROM (${what.sql})`), this.#host.query(`${what.sql} LIMIT ${DRILL_LIMIT}`)]);
+      this.drills[key] = { ...what, rows: Number(count.getChild('n')!.get(0)), table, error: null };
     } catch (error) {
-      this.drills[key] = { reference, compared, group, sql, rows: null, table: null, error: messageOf(error) };
+      this.drills[key] = { ...what, rows: null, table: null, error: messageOf(error) };
     }
+  }
+
+  /** The notebook's gate: failing when any checks cell has a failing error rule; null before checks ran. */
+  get gate(): { passed: boolean; failed: number } | null {
+    let seen = false;
+    let failed = 0;
+    for (const [name, cell] of this.#analysis.cells) {
+      if (cell.block.kind !== 'checks') continue;
+      const result = this.cells[name]?.output?.result as { passed?: boolean; errors_failed?: number } | undefined;
+      if (!result) continue;
+      seen = true;
+      failed += result.errors_failed ?? 0;
+    }
+    return seen ? { passed: failed === 0, failed } : null;
   }
 
   closeDrillDown(cellName: string): void {

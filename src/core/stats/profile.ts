@@ -242,7 +242,7 @@ export function profileAlerts(rows: number, columns: readonly ColumnProfile[], t
         out.push({ column: c.name, kind: 'imbalance', message: `${c.name} is imbalanced: ${most.value} ${most.count} vs ${least.value} ${least.count} (${(most.count / least.count).toFixed(1)}×)` });
       }
     }
-    if (c.outside_contract) out.push({ column: c.name, kind: 'outside_contract', message: `${c.name} has ${c.outside_contract} values outside its contract` });
+    if (c.outside_contract) out.push({ column: c.name, kind: 'outside_contract', message: `${c.name} has ${c.outside_contract} ${c.outside_contract === 1 ? 'value' : 'values'} outside its contract` });
     if (c.emails > 0 || c.phones > 0) {
       const what = [c.emails ? `${c.emails} e-mail addresses` : '', c.phones ? `${c.phones} phone numbers` : ''].filter(Boolean).join(' and ');
       out.push({ column: c.name, kind: 'personal_data', message: `${c.name} holds ${what}: mask it before samples reach annotators` });

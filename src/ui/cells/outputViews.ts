@@ -3,6 +3,8 @@ import type { CellView, NotebookSession } from '../../app/NotebookSession.svelte
 import SqlOutput from './SqlOutput.svelte';
 import ConfusionOutput from './ConfusionOutput.svelte';
 import AgreementOutput from './AgreementOutput.svelte';
+import ProfileOutput from './ProfileOutput.svelte';
+import ChecksOutput from './ChecksOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -16,4 +18,6 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   sql: SqlOutput as Component<OutputProps>,
   confusion: ConfusionOutput,
   agreement: AgreementOutput as Component<OutputProps>,
+  profile: ProfileOutput as Component<OutputProps>,
+  checks: ChecksOutput,
 };
