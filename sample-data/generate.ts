@@ -6,7 +6,8 @@
  * problem is seeded on purpose and listed in sample-data/README.md; tests check that Assay finds them.
  * The same seed writes the same bytes.
  */
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Float64, Int32, TimestampMillisecond, Utf8, makeTable, tableToIPC, vectorFromArray } from 'apache-arrow';
@@ -221,6 +222,41 @@ function writeCsv(path: string, rows: object[]) {
   writeFileSync(path, lines.join('\n') + '\n');
 }
 
+/** The dataset's manifest: both versions with their files' checksums, and the schema contract. */
+function manifest(outDir: string, v1Rows: number, v2Rows: number) {
+  const file = (path: string, format: string, rows: number) => {
+    const bytes = readFileSync(join(outDir, path));
+    return { path, format, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, rows };
+  };
+  const contract = {
+    key: 'image_id',
+    label_columns: ['label', 'annotator_a', 'annotator_b', 'prediction'],
+    columns: {
+      image_id: { type: 'VARCHAR', required: true, pattern: '^img_[0-9]{6}$' },
+      vendor_batch: { type: 'VARCHAR', required: true },
+      captured_at: { type: 'TIMESTAMP', required: true },
+      image_path: { type: 'VARCHAR', required: true, pattern: '^images/img_[0-9]{6}\\.png$' },
+      width: { type: 'INTEGER', required: true, allowed: [1024] },
+      height: { type: 'INTEGER', required: true, allowed: [1024] },
+      camera_id: { type: 'VARCHAR', required: true },
+      lighting_lux: { type: 'DOUBLE', min: 300, max: 900 },
+      label: { type: 'VARCHAR', required: true, allowed: [...TAXONOMY] },
+      prediction: { type: 'VARCHAR', allowed: [...TAXONOMY] },
+      severity_a: { type: 'INTEGER', min: 0, max: 3 },
+    },
+  };
+  return {
+    $schema: '../src/core/manifest/manifest.schema.json',
+    manifest_version: 1,
+    dataset: 'defects',
+    description: 'Steel-surface defect images: the baseline batch and vendor B’s batch (generated sample data).',
+    versions: [
+      { version: 'v1', parent: null, created: '2026-03-15', taxonomy_version: 'tax-3', guideline_version: 'g-2.1', files: [file('defects_v1.parquet', 'parquet', v1Rows)], contract },
+      { version: 'v2', parent: 'v1', created: '2026-10-20', taxonomy_version: 'tax-3', guideline_version: 'g-2.2', files: [file('defects_v2.parquet', 'parquet', v2Rows)], contract },
+    ],
+  };
+}
+
 export function generate(outDir = here) {
   mkdirSync(outDir, { recursive: true });
   const v1 = defects(20260301, 3000, false);
@@ -234,6 +270,7 @@ export function generate(outDir = here) {
   writeCsv(join(outDir, 'ratings.csv'), rt);
   writeJsonLines(join(outDir, 'defects_v1.jsonl'), v1);
   writeFileSync(join(outDir, 'ratings.arrow'), tableToIPC(ratingsTable(rt), 'file'));
+  writeFileSync(join(outDir, 'defects.manifest.json'), JSON.stringify(manifest(outDir, v1.length, v2.length), null, 2) + '\n');
   return { v1: v1.length, v2: v2.length, ratings: rt.length };
 }
 

@@ -1,7 +1,7 @@
 import type { Table } from 'apache-arrow';
 
-/** The file formats Assay opens. */
-export type SourceFormat = 'parquet' | 'csv' | 'jsonl' | 'arrow';
+import type { SourceFormat } from '../core/sourceFormat';
+export type { SourceFormat };
 
 /** One column of a source as DuckDB types it. */
 export interface ColumnInfo {

@@ -1,0 +1,2 @@
+/** The file formats Assay opens. */
+export type SourceFormat = 'parquet' | 'csv' | 'jsonl' | 'arrow';
