@@ -42,7 +42,7 @@ export interface CellView {
 export interface NotebookHost {
   query(sql: string): Promise<Table>;
   /** Make `ref` queryable under its name; returns its fingerprint and row count. */
-  provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number }>;
+  provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number; pinned_sha256?: string }>;
 }
 
 /** How long typing may pause before the text is written to IndexedDB. */
@@ -123,13 +123,13 @@ export class NotebookSession {
   }
 
   /** Insert a new block after `afterId` (or at the end). */
-  addBlock(afterId: string | null, block: { type: 'prose' } | { type: 'cell'; kind: string }): void {
+  addBlock(afterId: string | null, block: { type: 'prose' } | { type: 'cell'; kind: string; body?: string; name?: string }): void {
     const blocks = [...this.notebook.blocks];
     const at = afterId === null ? blocks.length : blocks.findIndex((b) => b.id === afterId) + 1;
     const fresh: Block =
       block.type === 'prose'
         ? { type: 'prose', id: 'new', text: '\nWrite here.\n\n', line: 0 }
-        : { type: 'cell', id: 'new', kind: block.kind, name: this.#freshName(block.kind), options: [], body: cellKind(block.kind)?.template ?? '', fence: '```', line: 0 };
+        : { type: 'cell', id: 'new', kind: block.kind, name: this.#freshName(block.name ?? block.kind), options: [], body: block.body ?? cellKind(block.kind)?.template ?? '', fence: '```', line: 0 };
     blocks.splice(at, 0, fresh);
     this.#replaceBlocks(blocks);
   }

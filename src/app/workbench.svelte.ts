@@ -8,6 +8,18 @@ import type { SourceRef } from '../core/notebook/types';
 import { parseNotebook } from '../core/notebook/parseNotebook';
 import { NotebookSession, type NotebookHost } from './NotebookSession.svelte';
 import { NotebookStore, type StoredNotebook } from './store/NotebookStore';
+import { checkFile, parseManifest, type FileCheck, type Manifest } from '../core/manifest/manifest';
+import { manifestPlan, matchFile } from '../core/manifest/manifestPlan';
+import { contractChecksBody } from '../core/manifest/contractChecks';
+
+/** A manifest the user opened, with what verifying its files found. */
+export interface OpenDataset {
+  fileName: string;
+  manifest: Manifest;
+  checks: FileCheck[];
+  /** SQL name of each version. */
+  sources: Record<string, string>;
+}
 
 /** An example notebook served beside the app. */
 export interface ExampleNotebook {
@@ -76,6 +88,7 @@ export class Workbench {
   examples = $state<ExampleNotebook[]>([]);
   saved = $state<StoredNotebook[]>([]);
   storageError = $state<string | null>(null);
+  datasets = $state<OpenDataset[]>([]);
   store: NotebookStore | null = null;
   #engine: WorkerEngine | null = null;
   #ready: Promise<WorkerEngine | null>;
@@ -115,32 +128,107 @@ export class Workbench {
       return files.map(() => null);
     }
     for (const [k, { file, id }] of queued.entries()) {
-      const existing = this.sources.find((s) => s.fileName === file.name);
-      const name = names[k] ?? existing?.name ?? sourceNameFor(file.name, this.sources.map((s) => s.name));
-      const update = (patch: Partial<LoadState>) => {
-        const i = this.loads.findIndex((l) => l.id === id);
-        if (i >= 0) this.loads[i] = { ...this.loads[i]!, ...patch };
-      };
-      update({ stage: 'reading' });
       try {
-        const info = await engine.openFile(file, file.name, {
-          name,
-          onProgress: (p) => {
-            if (p.phase === 'schema') update({ columns: p.columns, rowsTotal: p.rows });
-            else if (p.phase === 'rows') update({ rowsDone: p.done, rowsTotal: p.total });
-            else update({ bytesHashed: p.done, stage: p.done >= p.total ? 'reading' : 'hashing' });
-          },
-        });
-        this.sources = [...this.sources.filter((s) => s.name !== info.name), info];
-        results.push(info);
+        results.push(await this.#openOne(engine, file, id, names[k]));
       } catch (error) {
         this.notify(isCancelled(error) ? 'info' : 'error', describeError(error, file.name));
         results.push(null);
-      } finally {
-        this.loads = this.loads.filter((l) => l.id !== id);
       }
     }
     return results;
+  }
+
+  /**
+   * Open a dataset: a manifest (.json) picked with its data files (or their folder). Every file
+   * is opened and its checksum, size and row count compared with the manifest; each version
+   * becomes a source named <dataset>_<version>. Problems are reported by file.
+   */
+  async openDataset(files: readonly File[]): Promise<OpenDataset | null> {
+    const manifestFile = files.find((f) => f.name.endsWith('.json'));
+    if (!manifestFile) {
+      this.notify('error', 'No manifest among the picked files: pick the dataset’s .json manifest together with its data files, or their folder.');
+      return null;
+    }
+    return this.#openManifest(manifestFile.name, await manifestFile.text(), async (entry) => matchFile(entry, files) ?? null);
+  }
+
+  async #openManifest(fileName: string, text: string, fileFor: (entry: Manifest['versions'][number]['files'][number]) => Promise<File | null>): Promise<OpenDataset | null> {
+    const { manifest, problems } = parseManifest(text);
+    if (!manifest) {
+      this.notify('error', `${fileName}: not a usable manifest — ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`);
+      return null;
+    }
+    const checks: FileCheck[] = [];
+    const sources: Record<string, string> = {};
+    for (const plan of manifestPlan(manifest)) {
+      sources[plan.version] = plan.source;
+      for (const { entry, table } of plan.files) {
+        let file: File | null = null;
+        try {
+          file = await fileFor(entry);
+        } catch (error) {
+          checks.push(checkFile(plan.version, entry, null, messageOf(error)));
+          continue;
+        }
+        if (!file) {
+          checks.push(checkFile(plan.version, entry, null));
+          continue;
+        }
+        const engine = await this.#ready;
+        if (!engine) {
+          checks.push(checkFile(plan.version, entry, null, 'the engine is not running'));
+          continue;
+        }
+        const id = nextId++;
+        this.loads.push({ id, fileName: file.name, stage: 'queued', rowsDone: 0, rowsTotal: null, bytesHashed: 0, bytes: file.size, columns: [] });
+        try {
+          const info = await this.#openOne(engine, file, id, table);
+          checks.push(checkFile(plan.version, entry, { sha256: info.sha256, rows: info.rows, bytes: info.bytes }));
+        } catch (error) {
+          const text = error instanceof AssayError && error.subject ? error.message.slice(error.subject.length + 2) : messageOf(error);
+          checks.push(checkFile(plan.version, entry, null, text));
+        }
+      }
+      const union = plan.unionSql();
+      if (union) await this.#host.query(union).catch((e) => this.notify('error', `${plan.source}: ${messageOf(e)}`));
+    }
+    const dataset: OpenDataset = { fileName, manifest, checks, sources };
+    this.datasets = [...this.datasets.filter((d) => d.manifest.dataset !== manifest.dataset), dataset];
+    const bad = checks.filter((c) => c.status !== 'ok');
+    if (bad.length) this.notify('error', `${fileName}: ${bad.length} of ${checks.length} files failed verification — ${bad.map((c) => c.message).join('; ')}`);
+    return dataset;
+  }
+
+  /** Add a checks cell enforcing a version's contract to the open notebook. */
+  insertContractChecks(dataset: OpenDataset, version: string): void {
+    const v = dataset.manifest.versions.find((x) => x.version === version);
+    if (!this.session || !v?.contract) return;
+    this.session.addBlock(null, { type: 'cell', kind: 'checks', body: contractChecksBody(v.contract, dataset.sources[version]!), name: `contract_${version}` });
+  }
+
+  /** Open one queued file; throws what went wrong (the caller decides how to report it). */
+  async #openOne(engine: WorkerEngine, file: File, id: number, requested?: string): Promise<SourceInfo> {
+    const existing = this.sources.find((s) => s.fileName === file.name);
+    const name = requested ?? existing?.name ?? sourceNameFor(file.name, this.sources.map((s) => s.name));
+    const update = (patch: Partial<LoadState>) => {
+      const i = this.loads.findIndex((l) => l.id === id);
+      if (i >= 0) this.loads[i] = { ...this.loads[i]!, ...patch };
+    };
+    update({ stage: 'reading' });
+    try {
+      const info = await engine.openFile(file, file.name, {
+        name,
+        onProgress: (p) => {
+          if (p.phase === 'schema') update({ columns: p.columns, rowsTotal: p.rows });
+          else if (p.phase === 'rows') update({ rowsDone: p.done, rowsTotal: p.total });
+          else update({ bytesHashed: p.done, stage: p.done >= p.total ? 'reading' : 'hashing' });
+        },
+      });
+      this.sources = [...this.sources.filter((s) => s.name !== info.name), info];
+      return info;
+    } finally {
+      this.loads = this.loads.filter((l) => l.id !== id);
+    }
   }
 
   /** Open the notebook store and read the lists the start page shows. */
@@ -225,6 +313,33 @@ export class Workbench {
     history.replaceState(null, '', `${location.pathname}${location.search}#nb=${encodeURIComponent(id)}`);
   }
 
+  /** A notebook source that is a manifest version: the dataset is opened (and verified) once. */
+  async #provideManifestSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number; pinned_sha256?: string }> {
+    const manifestName = ref.manifest!.split('/').pop()!;
+    let dataset = this.datasets.find((d) => d.fileName === manifestName);
+    if (!dataset && baseUrl) {
+      const url = new URL(ref.manifest!, baseUrl);
+      const res = await fetch(url);
+      if (!res.ok) throw new AssayError('input', `cannot be fetched (HTTP ${res.status})`, { subject: ref.manifest });
+      dataset =
+        (await this.#openManifest(manifestName, await res.text(), async (entry) => {
+          const r = await fetch(new URL(entry.path, url));
+          if (!r.ok) throw new Error(`HTTP ${r.status}`);
+          return new File([await r.blob()], entry.path.split('/').pop()!);
+        })) ?? undefined;
+    }
+    if (!dataset) throw new AssayError('input', `open the dataset ${manifestName} (Open dataset…) to run this notebook`, { subject: ref.name });
+    const version = ref.version ?? dataset.manifest.versions.at(-1)!.version;
+    const table = dataset.sources[version];
+    if (!table) throw new AssayError('input', `${manifestName} has no version ${version}`, { subject: ref.name });
+    if (table.toLowerCase() !== ref.name.toLowerCase()) await this.#host.query(`CREATE OR REPLACE VIEW ${quoteIdent(ref.name)} AS SELECT * FROM ${quoteIdent(table)}`);
+    const checks = dataset.checks.filter((c) => c.version === version);
+    const first = checks[0];
+    if (!first?.actual) throw new AssayError('input', first?.message ?? `version ${version} has no files`, { subject: ref.name });
+    const rows = checks.reduce((s, c) => s + (c.actual?.rows ?? 0), 0);
+    return { sha256: first.actual.sha256, rows, pinned_sha256: first.expected.sha256 };
+  }
+
   #host: NotebookHost = {
     query: async (sql) => {
       const engine = await this.#ready;
@@ -238,7 +353,8 @@ export class Workbench {
    * Make a notebook's source queryable under its name: an open source of that name, else an
    * open file of the same file name (as a view), else the file fetched relative to the notebook.
    */
-  async #provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number }> {
+  async #provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number; pinned_sha256?: string }> {
+    if (ref.manifest) return this.#provideManifestSource(ref, baseUrl);
     const byName = this.sources.find((s) => s.name.toLowerCase() === ref.name.toLowerCase());
     if (byName) return byName;
     const fileName = (ref.path ?? '').split('/').pop() ?? '';

@@ -8,7 +8,9 @@ import { analyzeNotebook } from '../core/notebook/analyzeNotebook';
 import { runCells, type CellRun } from '../core/notebook/runCells';
 import { sourceStatus, type SourceStatus } from '../core/notebook/sourceStatus';
 import { notebookResults, type NotebookResults } from '../core/notebook/notebookResults';
-import type { Diagnostic } from '../core/notebook/types';
+import type { Diagnostic, SourceRef } from '../core/notebook/types';
+import { checkFile, parseManifest, type FileCheck } from '../core/manifest/manifest';
+import { manifestPlan } from '../core/manifest/manifestPlan';
 
 export interface RunFileOptions {
   /** Parameter overrides (`--param seed=7`). */
@@ -46,10 +48,11 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const boundary = projectRoot(root);
   const sources: SourceStatus[] = [];
   for (const ref of notebook.frontMatter.sources) {
-    if (!ref.path) {
-      sources.push(sourceStatus(ref, null, 'manifest sources are not supported yet'));
+    if (ref.manifest) {
+      sources.push(await openManifestSource(ref, root, boundary, engine, options));
       continue;
     }
+    if (!ref.path) continue;
     const target = resolve(root, ref.path);
     if (!options.allowOutside && !isInside(target, boundary)) {
       sources.push(sourceStatus(ref, null, `${ref.path} is outside the notebook's project folder ${boundary} (allow it explicitly)`));
@@ -66,6 +69,37 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params });
   const v = await engine.versions();
   return { results: notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs), runs, diagnostics: all };
+}
+
+/** A source that is one version of a manifest: its files opened, verified, and unioned when several. */
+async function openManifestSource(ref: SourceRef, root: string, boundary: string, engine: Engine, options: RunFileOptions): Promise<SourceStatus> {
+  const manifestPath = resolve(root, ref.manifest!);
+  if (!options.allowOutside && !isInside(manifestPath, boundary)) return sourceStatus(ref, null, `${ref.manifest} is outside the notebook's project folder ${boundary} (allow it explicitly)`);
+  let text: string;
+  try {
+    text = await readFile(manifestPath, 'utf8');
+  } catch (cause) {
+    return sourceStatus(ref, null, `${ref.manifest}: cannot be read (${messageOf(cause)})`);
+  }
+  const { manifest, problems } = parseManifest(text);
+  if (!manifest) return sourceStatus(ref, null, `${ref.manifest}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  const plan = manifestPlan(manifest).find((p) => p.version === (ref.version ?? manifest.versions.at(-1)!.version));
+  if (!plan) return sourceStatus(ref, null, `${ref.manifest} has no version ${ref.version}`);
+  const checks: FileCheck[] = [];
+  for (const { entry, table } of plan.files) {
+    try {
+      const info = await engine.openFile(await openAsBlob(resolve(dirname(manifestPath), entry.path)), basename(entry.path), { name: plan.files.length === 1 ? ref.name : table });
+      checks.push(checkFile(plan.version, entry, info));
+    } catch (error) {
+      checks.push(checkFile(plan.version, entry, null, messageOf(error)));
+    }
+  }
+  const union = plan.unionSql(ref.name);
+  if (union) await engine.query(union);
+  const bad = checks.find((c) => c.status !== 'ok' && c.actual === null);
+  if (bad) return sourceStatus(ref, null, bad.message);
+  const first = checks[0]!;
+  return sourceStatus(ref, { sha256: first.actual!.sha256, rows: checks.reduce((s, c) => s + (c.actual?.rows ?? 0), 0), pinned_sha256: first.expected.sha256 });
 }
 
 /**

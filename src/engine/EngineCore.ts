@@ -36,6 +36,8 @@ export function offlineSettings(extensionRepository: string): string[] {
 
 interface Operation {
   cancelled: boolean;
+  /** True while one of this operation's own queries runs: only then may cancel() interrupt DuckDB. */
+  inQuery: boolean;
 }
 
 /**
@@ -72,7 +74,9 @@ export class EngineCore {
     const op = this.#current;
     if (!op) return;
     op.cancelled = true;
-    await this.#backend.cancelPending().catch(() => false);
+    // Interrupting at any other moment could hit the clean-up (DROP of a staging table) that
+    // a cancelled load runs next; between queries the cancelled flag alone stops the work.
+    if (op.inQuery) await this.#backend.cancelPending().catch(() => false);
   }
 
   async versions(): Promise<EngineVersions> {
@@ -125,7 +129,7 @@ export class EngineCore {
       await this.#run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`, op);
       return { name, fileName, format, bytes: file.size, rows, columns, sha256 };
     } catch (error) {
-      await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`, { cancelled: false }).catch(() => undefined);
+      await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`, { cancelled: false, inQuery: false }).catch(() => undefined);
       if (error instanceof AssayError) throw error;
       throw new AssayError('input', `cannot be opened as ${format}: ${messageOf(error)}`, { subject: fileName, cause: error });
     }
@@ -152,7 +156,7 @@ export class EngineCore {
   /** Runs `task` alone: one connection runs one thing at a time. */
   #exclusive<T>(task: (op: Operation) => Promise<T>): Promise<T> {
     const run = this.#queue.then(async () => {
-      const op: Operation = { cancelled: false };
+      const op: Operation = { cancelled: false, inQuery: false };
       this.#current = op;
       try {
         return await task(op);
@@ -168,6 +172,7 @@ export class EngineCore {
     const backend = this.#backend;
     const cancelled = () => new AssayError('cancelled', 'the query was cancelled');
     if (op.cancelled) throw cancelled();
+    op.inQuery = true;
     try {
       let header = await backend.startPending(sql);
       while (header === null) {
@@ -199,6 +204,8 @@ export class EngineCore {
       if (isCancelled(error)) throw error;
       if (op.cancelled) throw cancelled();
       throw new AssayError('sql', messageOf(error), { cause: error });
+    } finally {
+      op.inQuery = false;
     }
   }
 }

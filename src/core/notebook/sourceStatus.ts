@@ -13,8 +13,9 @@ export interface SourceStatus {
 }
 
 /** Compare what was opened with the pins. Mismatches are reported, never fatal: exploration goes on. */
-export function sourceStatus(ref: SourceRef, opened: { sha256: string; rows: number } | null, error?: string): SourceStatus {
-  const pinned = ref.sha256 ?? null;
+export function sourceStatus(ref: SourceRef, opened: { sha256: string; rows: number; pinned_sha256?: string } | null, error?: string): SourceStatus {
+  // A manifest source is pinned by the manifest's checksum unless the notebook pins its own.
+  const pinned = ref.sha256 ?? opened?.pinned_sha256 ?? null;
   const sha = opened?.sha256 ?? null;
   return {
     name: ref.name,

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { openApp, type AppSession } from './harness';
+import { samplePath } from './referenceData';
+
+/** Issue: open the sample manifest, see checksums verified, run the triage notebook, see a failing check and its rows. */
+describe('datasets and quality gates in Chromium', () => {
+  let s: AppSession;
+  beforeAll(async () => {
+    s = await openApp('/');
+    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  test('a tampered file fails verification by name; the intact manifest verifies every file', async () => {
+    const manifest = { name: 'defects.manifest.json', mimeType: 'application/json', buffer: readFileSync(samplePath('defects.manifest.json')) };
+    const v1 = readFileSync(samplePath('defects_v1.parquet'));
+    await s.page.setInputFiles('[data-testid=dataset-input]', [manifest, { name: 'defects_v1.parquet', mimeType: 'application/octet-stream', buffer: v1 }]);
+    const dataset = s.page.locator('[data-testid=dataset][data-name=defects]');
+    await expect.poll(() => dataset.locator('[data-testid=file-check]').count(), { timeout: 30_000 }).toBe(2);
+    expect(await dataset.locator('[data-testid=file-check]').allTextContents()).toEqual(['✓ defects_v1.parquet: verified', '✗ defects_v2.parquet is missing']);
+
+    await s.page.setInputFiles('[data-testid=dataset-input]', [samplePath('defects.manifest.json'), samplePath('defects_v1.parquet'), samplePath('defects_v2.parquet')]);
+    await expect.poll(() => dataset.locator('[data-testid=file-check][data-status=ok]').count(), { timeout: 30_000 }).toBe(2);
+    expect(await s.page.locator('[data-testid=source][data-name=defects_v2] [data-testid=source-rows]').textContent()).toBe('2,520');
+
+    // A file whose bytes changed is caught by its checksum, and named.
+    const tampered = Buffer.from(readFileSync(samplePath('defects_v1.parquet')));
+    tampered[tampered.length - 20]! ^= 0xff;
+    await s.page.setInputFiles('[data-testid=dataset-input]', [manifest, { name: 'defects_v1.parquet', mimeType: 'application/octet-stream', buffer: tampered }, { name: 'defects_v2.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(samplePath('defects_v2.parquet')) }]);
+    await expect
+      .poll(() => s.page.locator('[data-testid=notice]').allTextContents(), { timeout: 30_000 })
+      .toContainEqual(expect.stringMatching(/^defects\.manifest\.json: 1 of 2 files failed verification — defects_v1\.parquet: (checksum mismatch|not a readable Parquet|row group)/));
+    // Put the good file back for what follows.
+    await s.page.setInputFiles('[data-testid=dataset-input]', [samplePath('defects.manifest.json'), samplePath('defects_v1.parquet'), samplePath('defects_v2.parquet')]);
+    await expect.poll(() => dataset.locator('[data-testid=file-check][data-status=ok]').count(), { timeout: 30_000 }).toBe(2);
+  });
+
+  test('the triage notebook shows failing gates and their rows; the contract inserts as checks', async () => {
+    await s.page.getByText('Triage of vendor batch B').click();
+    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await expect
+      .poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status')).filter((x) => x !== 'ok')), { timeout: 30_000 })
+      .toEqual([]);
+    expect(await s.page.getByTestId('gate-status').textContent()).toMatch(/^\s*5 failing gates\s*$/);
+    const gates = s.page.locator('[data-testid=nb-cell][data-name=gates]');
+    expect(await gates.getByTestId('checks-status').textContent()).toBe('FAIL');
+    const taxonomy = gates.locator('[data-testid=rule][data-rule=taxonomy]');
+    expect(await taxonomy.getAttribute('data-passed')).toBe('false');
+    await taxonomy.getByRole('button', { name: 'Show failing rows' }).click();
+    await expect.poll(() => gates.getByTestId('drill-count').textContent(), { timeout: 10_000 }).toBe('36');
+    // The profile flags the personal data column.
+    expect(await s.page.locator('[data-testid=nb-cell][data-name=overview] [data-testid=alerts]').textContent()).toContain('annotator_email holds 711 e-mail addresses');
+
+    await s.page.locator('[data-testid=dataset] .version', { hasText: 'defects_v2' }).getByRole('button', { name: 'Insert contract checks' }).click();
+    const contract = s.page.locator('[data-testid=nb-cell][data-name=contract_v2_1]');
+    await contract.waitFor();
+    await contract.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => contract.getAttribute('data-status'), { timeout: 20_000 }).toBe('ok');
+    expect(await contract.locator('[data-testid=rule][data-rule=label_allowed] td').nth(3).textContent()).toBe('36');
+    expect(s.errors).toEqual([]);
+  });
+});
