@@ -80,6 +80,10 @@ const api = {
   openFile(file: Blob, fileName: string, options: Omit<OpenFileOptions, 'onProgress'>, onProgress?: (p: IngestProgress) => void): Promise<SourceInfo> {
     return ready().openFile(file, fileName, { ...options, onProgress });
   },
+  async exportParquet(sql: string): Promise<Uint8Array> {
+    const bytes = await ready().exportParquet(sql);
+    return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
   dropSource(name: string) {
     return ready().dropSource(name);
   },

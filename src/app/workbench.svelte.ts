@@ -11,6 +11,17 @@ import { NotebookStore, type StoredNotebook } from './store/NotebookStore';
 import { checkFile, parseManifest, type FileCheck, type Manifest } from '../core/manifest/manifest';
 import { manifestPlan, matchFile } from '../core/manifest/manifestPlan';
 import { contractChecksBody } from '../core/manifest/contractChecks';
+import { deltaSql, releaseManifest } from '../core/manifest/release';
+
+/** What a release produced: the new manifest and the data file, ready to save. */
+export interface Release {
+  manifest: Manifest;
+  manifestText: string;
+  fileName: string;
+  parquet: Uint8Array;
+  delta: { added: number; removed: number; changed: number; unchanged: number };
+  rows: number;
+}
 
 /** A manifest the user opened, with what verifying its files found. */
 export interface OpenDataset {
@@ -197,6 +208,38 @@ export class Workbench {
     const bad = checks.filter((c) => c.status !== 'ok');
     if (bad.length) this.notify('error', `${fileName}: ${bad.length} of ${checks.length} files failed verification — ${bad.map((c) => c.message).join('; ')}`);
     return dataset;
+  }
+
+  /**
+   * Release a curated version of a dataset: the relation (a source or a notebook cell) is
+   * written as Parquet, fingerprinted and counted, compared with its parent version by the
+   * contract's key, and appended to a new manifest. Nothing is saved here; the caller offers
+   * the two files for download.
+   */
+  async release(dataset: OpenDataset, options: { relation: string; version: string; parent: string }): Promise<Release> {
+    const engine = await this.#ready;
+    if (!engine) throw new AssayError('engine', 'the engine is not running');
+    const parent = dataset.manifest.versions.find((v) => v.version === options.parent);
+    if (!parent) throw new AssayError('input', `${dataset.manifest.dataset} has no version ${options.parent}`);
+    const key = parent.contract?.key;
+    if (!key) throw new AssayError('input', `version ${options.parent} has no contract key to compare records by`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(options.version)) throw new AssayError('input', 'a version name holds letters, digits, _ . - only');
+    const relation = quoteIdent(options.relation);
+    const rows = Number((await engine.query(`SELECT count(*) AS n FROM ${relation}`)).getChild('n')!.get(0));
+    const d = (await engine.query(deltaSql(dataset.sources[options.parent]!, options.relation, key))).get(0)!.toJSON() as Release['delta'];
+    const delta = { added: Number(d.added), removed: Number(d.removed), changed: Number(d.changed), unchanged: Number(d.unchanged) };
+    const parquet = await engine.exportParquet(`SELECT * FROM ${relation}`);
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', parquet as Uint8Array<ArrayBuffer>));
+    const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const fileName = `${dataset.manifest.dataset}_${options.version}.parquet`;
+    const manifest = releaseManifest(dataset.manifest, {
+      version: options.version,
+      parent: options.parent,
+      files: [{ path: fileName, format: 'parquet', sha256, bytes: parquet.byteLength, rows }],
+      delta: { key, ...delta },
+      created: new Date().toISOString().slice(0, 10),
+    });
+    return { manifest, manifestText: JSON.stringify(manifest, null, 2) + '\n', fileName, parquet, delta, rows };
   }
 
   /** Add a checks cell enforcing a version's contract to the open notebook. */

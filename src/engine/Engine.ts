@@ -57,6 +57,8 @@ export interface Engine {
   query(sql: string): Promise<Table>;
   /** Read a file into a table, verify it, fingerprint it. Replaces a table of the same name only on success. */
   openFile(file: Blob, fileName: string, options?: OpenFileOptions): Promise<SourceInfo>;
+  /** The result of a query as a Parquet file (for releases and exports). */
+  exportParquet(sql: string): Promise<Uint8Array>;
   /** Drop a source's table. */
   dropSource(name: string): Promise<void>;
   /** Cancel the running query or file load, if any. The engine stays usable. */

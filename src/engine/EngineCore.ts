@@ -69,6 +69,23 @@ export class EngineCore {
     return this.#exclusive((op) => this.#run(sql, op));
   }
 
+  /**
+   * A query's result as Parquet bytes, written by parquet-wasm (DuckDB-WASM cannot load its
+   * parquet extension offline). Snappy-compressed, row groups of 1M rows.
+   */
+  exportParquet(sql: string): Promise<Uint8Array> {
+    return this.#exclusive(async (op) => {
+      const ipc = await this.#run(sql, op);
+      try {
+        const table = this.#parquet.Table.fromIPCStream(ipc);
+        const props = new this.#parquet.WriterPropertiesBuilder().setCompression(this.#parquet.Compression.SNAPPY).setMaxRowGroupSize(1_000_000).build();
+        return this.#parquet.writeParquet(table, props);
+      } catch (cause) {
+        throw new AssayError('engine', `cannot write Parquet: ${messageOf(cause)}`, { cause });
+      }
+    });
+  }
+
   /** Cancel the running operation (query or file load). */
   async cancel(): Promise<void> {
     const op = this.#current;

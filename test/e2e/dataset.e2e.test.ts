@@ -60,4 +60,26 @@ describe('datasets and quality gates in Chromium', () => {
     expect(await contract.locator('[data-testid=rule][data-rule=label_allowed] td').nth(3).textContent()).toBe('36');
     expect(s.errors).toEqual([]);
   });
+
+  test('releasing the curated cell writes Parquet and a manifest with checksum, rows and delta', async () => {
+    const dataset = s.page.locator('[data-testid=dataset][data-name=defects]');
+    await dataset.getByRole('button', { name: 'Release a curated version…' }).click();
+    await dataset.getByLabel('Relation to release').fill('curated');
+    await dataset.getByLabel('New version').fill('v3');
+    await dataset.getByLabel('Parent version').selectOption('v2');
+    const downloads: import('playwright-core').Download[] = [];
+    s.page.on('download', (d) => downloads.push(d));
+    await dataset.getByRole('button', { name: 'Release', exact: true }).click();
+    await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+    const byName = Object.fromEntries(await Promise.all(downloads.map(async (d) => [d.suggestedFilename(), readFileSync((await d.path())!)] as const)));
+    const manifest = JSON.parse(byName['defects.manifest.json']!.toString('utf8'));
+    const v3 = manifest.versions[2];
+    const parquet = byName['defects_v3.parquet']!;
+    const { createHash } = await import('node:crypto');
+    expect(v3.files[0]).toEqual({ path: 'defects_v3.parquet', format: 'parquet', sha256: createHash('sha256').update(parquet).digest('hex'), bytes: parquet.length, rows: 2456 });
+    // v2 has 2,500 distinct image ids: 44 hold only off-taxonomy or NULL labels (removed), the 20
+    // repeated ids collapse to one row (changed), the rest are untouched; nothing is added.
+    expect(v3.delta).toEqual({ parent: 'v2', key: 'image_id', added: 0, removed: 44, changed: 20, unchanged: 2436 });
+    expect(await dataset.getByTestId('release-result').textContent()).toContain('2456 rows');
+  });
 });

@@ -182,6 +182,18 @@ export function engineContract(label: string, harness: ContractHarness) {
       await engine.dropSource('big');
     }, 60_000);
 
+    test('a query exports to Parquet that opens again with the same rows', async () => {
+      await engine.openFile(await harness.sample('defects_v1.parquet'), 'defects_v1.parquet', { name: 'exp_src' });
+      const bytes = await engine.exportParquet(`SELECT * FROM exp_src WHERE label = 'crack' ORDER BY image_id`);
+      expect(String.fromCharCode(...bytes.subarray(0, 4))).toBe('PAR1');
+      const info = await engine.openFile(new Blob([bytes as Uint8Array<ArrayBuffer>]), 'crack_only.parquet', { name: 'exp_back' });
+      const expected = await engine.query(`SELECT count(*)::INT AS n, sum(lighting_lux) AS s FROM exp_src WHERE label = 'crack'`);
+      expect(info.rows).toBe(expected.getChild('n')!.get(0));
+      const back = await engine.query(`SELECT sum(lighting_lux) AS s, min(captured_at) AS t FROM exp_back`);
+      expect(back.getChild('s')!.get(0)).toBeCloseTo(expected.getChild('s')!.get(0), 6);
+      expect(info.columns.map((c) => c.name)).toContain('captured_at');
+    });
+
     describe('bad input names the file and breaks nothing', () => {
       beforeAll(async () => {
         await engine.openFile(new Blob(['k,v\n1,keep\n']), 'keep.csv', { name: 'victim' });

@@ -37,6 +37,9 @@ export class WorkerEngine implements Engine {
     const { onProgress, ...rest } = options;
     return this.#api.openFile(file, fileName, rest, onProgress ? Comlink.proxy((p: IngestProgress) => onProgress(p)) : undefined);
   }
+  exportParquet(sql: string): Promise<Uint8Array> {
+    return this.#api.exportParquet(sql);
+  }
   dropSource(name: string): Promise<void> {
     return this.#api.dropSource(name);
   }

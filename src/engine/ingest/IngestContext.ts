@@ -4,7 +4,7 @@ import type { IngestProgress } from '../Engine';
 import type * as ParquetWasm from 'parquet-wasm';
 
 /** The parquet-wasm module, already initialised for its platform. */
-export type ParquetModule = Pick<typeof ParquetWasm, 'ParquetFile'>;
+export type ParquetModule = Pick<typeof ParquetWasm, 'ParquetFile' | 'Table' | 'writeParquet' | 'WriterPropertiesBuilder' | 'Compression'>;
 
 /** What a format reader gets: where to write, how to query, how to report and stop. */
 export interface IngestContext {

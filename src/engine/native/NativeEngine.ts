@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readFile, stat, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
@@ -84,6 +84,18 @@ export class NativeEngine implements Engine {
       const path = join(dir, basename(fileName));
       await writeFile(path, new Uint8Array(await file.arrayBuffer()));
       return await this.openPath(path, { ...options, name: options.name ?? sourceNameFor(fileName) });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** DuckDB's own Parquet writer, through a temporary file. */
+  async exportParquet(sql: string): Promise<Uint8Array> {
+    const dir = await mkdtemp(join(tmpdir(), 'assay-native-'));
+    try {
+      const path = join(dir, 'export.parquet');
+      await this.#conn.run(`COPY (${sql}) TO ${quoteLiteral(path)} (FORMAT parquet, COMPRESSION snappy)`);
+      return new Uint8Array(await readFile(path));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -79,6 +79,9 @@ export class NodeEngine implements Engine {
   openFile(file: Blob, fileName: string, options?: OpenFileOptions): Promise<SourceInfo> {
     return this.#core.openFile(file, fileName, options);
   }
+  exportParquet(sql: string): Promise<Uint8Array> {
+    return this.#core.exportParquet(sql);
+  }
   dropSource(name: string): Promise<void> {
     return this.#core.dropSource(name);
   }
