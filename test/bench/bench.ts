@@ -90,6 +90,8 @@ function memorySampler(marker: string) {
 }
 
 const CELLS = (table: string) => ({
+  profile: `source: ${table}\nkey: image_id`,
+  checks: `source: ${table}\nkey: image_id\nrules:\n  - not_null: lux\n    mostly: 0.95\n  - unique: image_id\n  - in_set: label\n    values: [class_0, class_1, class_2, class_3, class_4, class_5, class_6, class_7]\n  - between: confidence\n    min: 0.5\n    max: 1\n  - matches: image_id\n    pattern: '^img_[0-9]{9}$'`,
   confusion: `source: ${table}\nreference: label\ncompared: prediction`,
   agreement: `source: ${table}\nitem: item_id\nrater: rater\nlabel: label`,
 });
