@@ -59,7 +59,7 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
       continue;
     }
     try {
-      const info = await engine.openFile(await openAsBlob(target), basename(target), { name: ref.name });
+      const info = await openPath(engine, target, ref.name);
       sources.push(sourceStatus(ref, info));
     } catch (error) {
       sources.push(sourceStatus(ref, null, messageOf(error)));
@@ -69,6 +69,13 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params });
   const v = await engine.versions();
   return { results: notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs), runs, diagnostics: all };
+}
+
+/** Open a file by path: natively where the engine reads paths itself, else as a Blob. */
+async function openPath(engine: Engine, path: string, name: string) {
+  const native = engine as Engine & { openPath?: (p: string, o: { name: string }) => ReturnType<Engine['openFile']> };
+  if (typeof native.openPath === 'function') return native.openPath(path, { name });
+  return engine.openFile(await openAsBlob(path), basename(path), { name });
 }
 
 /** A source that is one version of a manifest: its files opened, verified, and unioned when several. */
@@ -88,7 +95,7 @@ async function openManifestSource(ref: SourceRef, root: string, boundary: string
   const checks: FileCheck[] = [];
   for (const { entry, table } of plan.files) {
     try {
-      const info = await engine.openFile(await openAsBlob(resolve(dirname(manifestPath), entry.path)), basename(entry.path), { name: plan.files.length === 1 ? ref.name : table });
+      const info = await openPath(engine, resolve(dirname(manifestPath), entry.path), plan.files.length === 1 ? ref.name : table);
       checks.push(checkFile(plan.version, entry, info));
     } catch (error) {
       checks.push(checkFile(plan.version, entry, null, messageOf(error)));

@@ -26,6 +26,27 @@ export interface ProfileSpec {
   nullShare: number;
 }
 
+/** Columns with more distinct values than this (and than half their count) get no top-values list. */
+export const TOP_DISTINCT_LIMIT = 100_000;
+
+/**
+ * The statistics of every column in one aggregate pass; when that pass does not fit in memory
+ * (a wide table at tens of millions of rows in a 4 GiB wasm heap), one pass per column instead.
+ */
+async function aggregate(spec: ProfileSpec, columns: ProfiledColumn[], query: (sql: string) => Promise<import('apache-arrow').Table>): Promise<Record<string, unknown>> {
+  try {
+    return (await query(profileAggregateSql(spec.source, columns, spec.contract))).get(0)!.toJSON() as Record<string, unknown>;
+  } catch (error) {
+    if (!/out of memory|allocation failure/i.test(String((error as Error).message))) throw error;
+  }
+  const merged: Record<string, unknown> = {};
+  for (const [i, c] of columns.entries()) {
+    const row = (await query(profileAggregateSql(spec.source, [c], spec.contract[c.name] ? { [c.name]: spec.contract[c.name]! } : {}))).get(0)!.toJSON() as Record<string, unknown>;
+    for (const [k, v] of Object.entries(row)) merged[k === 'rows' ? k : k.replace(/^c0_/, `c${i}_`)] = v;
+  }
+  return merged;
+}
+
 /** Parse a `contract:` mapping (column -> allowed/min/max/pattern), reporting problems on the spec. */
 export function parseContract(y: YamlSpec, key = 'contract'): Record<string, ColumnContract> {
   const raw = y.raw(key);
@@ -100,8 +121,16 @@ export const profileCell: CellKind<ProfileSpec> = {
       if (!described.some((d) => d.name === col)) throw new AssayError('input', `contract names ${col}, which ${spec.source} does not have`, { subject: ctx.name });
     }
     if (spec.key && !described.some((d) => d.name === spec.key)) throw new AssayError('input', `${spec.source} has no key column ${spec.key}`, { subject: ctx.name });
-    const agg = (await ctx.query(profileAggregateSql(spec.source, columns, spec.contract))).get(0)!.toJSON() as Record<string, unknown>;
-    const top = (await ctx.query(topValuesSql(spec.source, columns, spec.top))).toArray().map((r) => ({ col: Number(r.col), value: String(r.value), n: Number(r.n) }));
+    const agg = await aggregate(spec, columns, ctx.query);
+    // Top values of a column whose values are nearly all different say nothing (every count
+    // is 1) and cost the most; such columns are left out.
+    const topIndexes = columns.map((_, i) => i).filter((i) => {
+      const distinct = Number(agg[`c${i}_distinct`]);
+      const count = Number(agg[`c${i}_count`]);
+      return distinct <= TOP_DISTINCT_LIMIT || distinct <= count / 2;
+    });
+    const topRows = (await ctx.query(topValuesSql(spec.source, topIndexes.map((i) => columns[i]!), spec.top))).toArray();
+    const top = topRows.map((r) => ({ col: topIndexes[Number(r.col)]!, value: String(r.value), n: Number(r.n) }));
     const ranges: HistogramInput[] = [];
     columns.forEach((c, i) => {
       const min = agg[`c${i}_min`];

@@ -1,6 +1,6 @@
 import { quoteIdent } from '../sql/quote';
 import { referencedNames } from '../sql/referencedNames';
-import { tableColumns, tableToJsonRows } from '../arrowJson';
+import { tableToJsonRows } from '../arrowJson';
 import type { CellKind } from './CellKind';
 
 export interface SqlSpec {
@@ -40,10 +40,12 @@ export const sqlCell: CellKind<SqlSpec> = {
     const rows = truncated
       ? Number((await ctx.query(`SELECT count(*) AS n FROM ${quoteIdent(ctx.name)}`)).getChild('n')!.get(0))
       : table.numRows;
+    // DuckDB's own type names, the same whichever engine (and Arrow build) ran the query.
+    const columns = (await ctx.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(ctx.name)})`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
     return {
       table: shown,
       truncated,
-      result: { columns: tableColumns(shown), rows, head: tableToJsonRows(shown, SQL_RESULT_ROWS) },
+      result: { columns, rows, head: tableToJsonRows(shown, SQL_RESULT_ROWS) },
     };
   },
 };

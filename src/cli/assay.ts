@@ -1,0 +1,179 @@
+import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { AssayError, messageOf } from '../core/errors';
+import type { Engine } from '../engine/Engine';
+import { NodeEngine } from '../engine/node/NodeEngine';
+import { NativeEngine } from '../engine/native/NativeEngine';
+import { detectFormat } from '../engine/ingest/detectFormat';
+import { describeMismatch } from '../core/notebook/sourceStatus';
+import type { RuleOutcome } from '../core/stats/checks';
+import { runNotebookFile } from './runNotebookFile';
+
+const USAGE = `assay — run Assay notebooks headlessly
+
+  assay run NOTEBOOK [--json OUT.json] [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict]
+      Run every cell; write the results as JSON (default: print a summary).
+  assay check NOTEBOOK [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict]
+      Run it and print the quality gates; exit 1 when an error-level gate fails.
+  assay manifest DIR [--dataset NAME] [--out FILE]
+      Write a manifest for a folder of data files (checksums, rows, schema).
+
+  --engine wasm    DuckDB-WASM under Node, the engine the browser runs (default)
+  --engine native  native DuckDB, for data larger than a browser holds
+  --strict         a source whose checksum differs from its pin is an error, not a warning
+
+Exit codes: 0 ok, 1 a gate failed (check), 2 usage or input error.`;
+
+interface Options {
+  command: string;
+  target: string;
+  json?: string;
+  out?: string;
+  dataset?: string;
+  engine: 'wasm' | 'native';
+  params: Record<string, unknown>;
+  allowOutside: boolean;
+  strict: boolean;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Options {
+  const [command, target, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
+  if (!['run', 'check', 'manifest'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+  if (!target) throw new UsageError(`${command} needs a ${command === 'manifest' ? 'folder' : 'notebook file'}`);
+  const o: Options = { command, target, engine: 'wasm', params: {}, allowOutside: false, strict: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    const value = () => {
+      const v = rest[++i];
+      if (v === undefined) throw new UsageError(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === '--json') o.json = value();
+    else if (arg === '--out') o.out = value();
+    else if (arg === '--dataset') o.dataset = value();
+    else if (arg === '--engine') {
+      const e = value();
+      if (e !== 'wasm' && e !== 'native') throw new UsageError('--engine is wasm or native');
+      o.engine = e;
+    } else if (arg === '--param') {
+      const kv = value();
+      const eq = kv.indexOf('=');
+      if (eq <= 0) throw new UsageError('--param takes key=value');
+      const raw = kv.slice(eq + 1);
+      o.params[kv.slice(0, eq)] = raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
+    } else if (arg === '--allow-outside') o.allowOutside = true;
+    else if (arg === '--strict') o.strict = true;
+    else throw new UsageError(`unknown option ${arg}`);
+  }
+  return o;
+}
+
+async function createEngine(kind: 'wasm' | 'native'): Promise<Engine> {
+  return kind === 'native' ? NativeEngine.create() : NodeEngine.create();
+}
+
+/** Run the CLI; returns the exit code. Output goes to the given writers (tests capture them). */
+export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+  let options: Options;
+  try {
+    options = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      if (error.message) err(`assay: ${error.message}\n\n`);
+      (error.message ? err : out)(USAGE + '\n');
+      return error.message ? 2 : 0;
+    }
+    throw error;
+  }
+  try {
+    if (options.command === 'manifest') return await manifestCommand(options, out);
+    return await runCommand(options, out, err);
+  } catch (error) {
+    const subject = error instanceof AssayError && error.subject ? '' : `${options.target}: `;
+    err(`assay: ${subject}${messageOf(error).split('\n')[0]}\n`);
+    return 2;
+  }
+}
+
+async function runCommand(o: Options, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const engine = await createEngine(o.engine);
+  try {
+    const { results, diagnostics } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside });
+    for (const d of diagnostics) err(`${o.target}:${d.line}: ${d.severity}: ${d.message}\n`);
+    const missing = results.sources.filter((s) => s.error);
+    for (const s of missing) err(`assay: ${s.name}: ${s.error}\n`);
+    const mismatched = results.sources.map(describeMismatch).filter((m): m is string => m !== null);
+    for (const m of mismatched) err(`assay: ${o.strict ? 'error' : 'warning'}: ${m}\n`);
+    if (o.json) {
+      await mkdir(dirname(resolve(o.json)), { recursive: true });
+      await writeFile(o.json, JSON.stringify(results, null, 2) + '\n');
+    }
+    if (o.command === 'run') {
+      out(table(['cell', 'kind', 'status', ''], results.cells.map((c) => [c.name, c.kind, c.status, c.error ?? ''])));
+    } else {
+      const gates = results.cells.filter((c) => c.kind === 'checks' && c.result);
+      const rows = gates.flatMap((c) =>
+        ((c.result!.rules as RuleOutcome[]) ?? []).map((r) => [`${c.name}.${r.name}`, r.severity, r.passed ? 'pass' : 'FAIL', r.failing_rows === null ? '' : String(r.failing_rows), r.description]),
+      );
+      out(table(['gate', 'severity', 'result', 'failing rows', 'rule'], rows));
+      const broken = results.cells.filter((c) => c.status === 'error');
+      for (const c of broken) err(`assay: cell ${c.name} failed: ${c.error}\n`);
+    }
+    if (missing.length || (o.strict && mismatched.length)) return 2;
+    if (o.command === 'check') {
+      const failed = results.cells.some((c) => c.kind === 'checks' && (c.status === 'error' || c.result?.passed === false));
+      return failed ? 1 : 0;
+    }
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** A manifest for a folder: every data file's checksum, bytes, rows and (for the first) its schema. */
+async function manifestCommand(o: Options, out: (s: string) => void): Promise<number> {
+  const dir = resolve(o.target);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new AssayError('input', 'is not a folder', { subject: o.target });
+  const files: string[] = [];
+  const walk = async (d: string) => {
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.isDirectory()) await walk(join(d, e.name));
+      else if (['.parquet', '.csv', '.jsonl', '.ndjson'].includes(extname(e.name).toLowerCase())) files.push(join(d, e.name));
+    }
+  };
+  await walk(dir);
+  if (files.length === 0) throw new AssayError('input', 'holds no Parquet, CSV or JSON Lines files', { subject: o.target });
+  const engine = await NativeEngine.create();
+  try {
+    const entries = [];
+    let columns: Record<string, { type: string }> = {};
+    for (const [i, path] of files.entries()) {
+      const source = await engine.openPath(path, { name: `f${i}` });
+      const format = detectFormat(basename(path), new Uint8Array()) ?? source.format;
+      entries.push({ path: relative(dir, path).split('\\').join('/'), format, sha256: source.sha256, bytes: source.bytes, rows: source.rows });
+      if (i === 0) columns = Object.fromEntries(source.columns.map((c) => [c.name, { type: c.type }]));
+      await engine.dropSource(`f${i}`);
+    }
+    const manifest = {
+      manifest_version: 1,
+      dataset: o.dataset ?? basename(dir),
+      versions: [{ version: 'v1', parent: null, created: new Date().toISOString().slice(0, 10), files: entries, contract: { columns } }],
+    };
+    const text = JSON.stringify(manifest, null, 2) + '\n';
+    if (o.out) await writeFile(o.out, text);
+    else out(text);
+    return 0;
+  } finally {
+    await engine.close();
+  }
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') + '\n';
+}
