@@ -1,5 +1,5 @@
 import { existsSync, openAsBlob } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Engine } from '../engine/Engine';
 import { AssayError, messageOf } from '../core/errors';
@@ -73,6 +73,8 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
 
 /** Open a file by path: natively where the engine reads paths itself, else as a Blob. */
 async function openPath(engine: Engine, path: string, name: string) {
+  const found = await stat(path).catch(() => null);
+  if (!found?.isFile()) throw new AssayError('input', 'no such file', { subject: path });
   const native = engine as Engine & { openPath?: (p: string, o: { name: string }) => ReturnType<Engine['openFile']> };
   if (typeof native.openPath === 'function') return native.openPath(path, { name });
   return engine.openFile(await openAsBlob(path), basename(path), { name });

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Bool, DateDay, Float64, Int32, Int64, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { Bool, DateDay, Field, Float64, Int32, Int64, List, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AssayError, messageOf } from '../../core/errors';
 import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
@@ -160,6 +160,14 @@ function toArrow(names: string[], types: string[], columns: unknown[][]): Table 
 }
 
 function arrowTypeFor(duck: string): [DataType, (v: unknown) => unknown] {
+  // LISTs of scalars stay lists (quantile_cont(x, [...]) returns one), like the wasm engine's.
+  const list = /^(.*)\[\]$/.exec(duck);
+  if (list) {
+    const [inner, convert] = arrowTypeFor(list[1]!);
+    if (!(inner instanceof Utf8) || list[1] === 'VARCHAR') {
+      return [new List(new Field('item', inner, true)), (v) => (Array.isArray(v) ? v.map((x) => (x === null ? null : convert(x))) : v)];
+    }
+  }
   if (duck === 'BOOLEAN') return [new Bool(), (v) => v];
   if (['TINYINT', 'SMALLINT', 'INTEGER', 'UTINYINT', 'USMALLINT'].includes(duck)) return [new Int32(), (v) => Number(v)];
   if (['BIGINT', 'UINTEGER', 'UBIGINT', 'HUGEINT'].includes(duck)) return [new Int64(), (v) => BigInt(v as bigint)];

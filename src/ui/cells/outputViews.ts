@@ -5,6 +5,7 @@ import ConfusionOutput from './ConfusionOutput.svelte';
 import AgreementOutput from './AgreementOutput.svelte';
 import ProfileOutput from './ProfileOutput.svelte';
 import ChecksOutput from './ChecksOutput.svelte';
+import DriftOutput from './DriftOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -20,4 +21,5 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   agreement: AgreementOutput as Component<OutputProps>,
   profile: ProfileOutput as Component<OutputProps>,
   checks: ChecksOutput,
+  drift: DriftOutput as Component<OutputProps>,
 };

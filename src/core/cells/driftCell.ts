@@ -1,0 +1,207 @@
+import { AssayError } from '../errors';
+import { quoteIdent, quoteLiteral } from '../sql/quote';
+import { columnClass } from '../stats/profile';
+import {
+  binCountsSql,
+  categoryCountsSql,
+  chiSquareHomogeneity,
+  decileEdgesSql,
+  jensenShannon,
+  ksPValue,
+  ksWassersteinSql,
+  overlaidHistogramSql,
+  psi,
+  uniqueEdges,
+} from '../stats/drift';
+import type { CellKind, QueryFn } from './CellKind';
+import { YamlSpec } from './yamlSpec';
+
+export interface DriftThresholds {
+  psi: number;
+  ks_statistic: number;
+  js_distance: number;
+  pvalue: number;
+}
+
+export interface DriftSpec {
+  baseline: string;
+  current: string;
+  columns?: string[];
+  label?: string;
+  by?: string;
+  thresholds: DriftThresholds;
+}
+
+/**
+ * Default verdicts: PSI ≥ 0.2 is the usual "significant shift"; KS D ≥ 0.1 or JS ≥ 0.1 with a
+ * p-value under 0.01 guards against calling tiny effects drift on large samples.
+ */
+export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { psi: 0.2, ks_statistic: 0.1, js_distance: 0.1, pvalue: 0.01 };
+
+/** The drift of one column (fields that do not apply to its type are null). */
+export interface ColumnDrift {
+  column: string;
+  type: string;
+  kind: 'numeric' | 'categorical';
+  ks_statistic: number | null;
+  ks_pvalue: number | null;
+  psi: number | null;
+  wasserstein: number | null;
+  js_distance: number | null;
+  chi2_statistic: number | null;
+  chi2_pvalue: number | null;
+  chi2_dof: number | null;
+  drifted: boolean;
+  /** The PSI bins: numeric edges, or the categories, with counts and shares on both sides. */
+  bins: { bin: string; baseline: number; current: number; baseline_share: number; current_share: number }[];
+  new_categories?: string[];
+  gone_categories?: string[];
+  histogram?: { x0: number; x1: number; baseline: number; current: number }[];
+}
+
+async function numericDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
+  const kw = (await q(ksWassersteinSql(baseline, current, column))).get(0)!.toJSON() as { d: number; w1: number; n1: number; n2: number };
+  const n1 = Number(kw.n1 ?? 0);
+  const n2 = Number(kw.n2 ?? 0);
+  const qv = (await q(decileEdgesSql(baseline, column))).getChild('q')!.get(0) as { toArray(): ArrayLike<number | null> } | null;
+  const edges = uniqueEdges(qv ? Array.from(qv.toArray()) : []);
+  const counts = (await q(binCountsSql(baseline, current, column, edges))).toArray().map((r) => ({ bin: Number(r.bin), baseline: Number(r.baseline), current: Number(r.current) }));
+  const b = edges.map(() => 0).concat(0);
+  const c = edges.map(() => 0).concat(0);
+  for (const r of counts) {
+    b[r.bin] = r.baseline;
+    c[r.bin] = r.current;
+  }
+  const label = (i: number) => (i === 0 ? `(−∞, ${edges[0] ?? '+∞'}]` : i === edges.length ? `(${edges[i - 1]}, +∞)` : `(${edges[i - 1]}, ${edges[i]}]`);
+  const d = Number(kw.d);
+  const p = n1 && n2 ? ksPValue(d, n1, n2) : null;
+  const index = n1 && n2 ? psi(b, c) : null;
+  const sb = b.reduce((s, x) => s + x, 0);
+  const sc = c.reduce((s, x) => s + x, 0);
+  const range = (await q(`SELECT min(x) AS lo, max(x) AS hi FROM (SELECT ${quoteIdent(column)}::DOUBLE AS x FROM ${quoteIdent(baseline)} UNION ALL SELECT ${quoteIdent(column)}::DOUBLE FROM ${quoteIdent(current)})`)).get(0)!.toJSON() as { lo: number | null; hi: number | null };
+  let histogram: ColumnDrift['histogram'] = [];
+  if (range.lo !== null && range.hi !== null) {
+    const bins = 30;
+    const width = range.hi > range.lo ? (range.hi - range.lo) / bins : 1;
+    const h = (await q(overlaidHistogramSql(baseline, current, column, range.lo, range.hi, bins))).toArray();
+    histogram = Array.from({ length: bins }, (_, i) => {
+      const r = h.find((x) => Number(x.bin) === i);
+      return { x0: range.lo! + i * width, x1: range.lo! + (i + 1) * width, baseline: r ? Number(r.baseline) / n1 : 0, current: r ? Number(r.current) / n2 : 0 };
+    });
+  }
+  return {
+    column,
+    type,
+    kind: 'numeric',
+    ks_statistic: n1 && n2 ? d : null,
+    ks_pvalue: p,
+    psi: index,
+    wasserstein: n1 && n2 ? Number(kw.w1) : null,
+    js_distance: null,
+    chi2_statistic: null,
+    chi2_pvalue: null,
+    chi2_dof: null,
+    drifted: (index !== null && index >= t.psi) || (p !== null && d >= t.ks_statistic && p < t.pvalue),
+    bins: b.map((x, i) => ({ bin: label(i), baseline: x, current: c[i]!, baseline_share: sb ? x / sb : 0, current_share: sc ? c[i]! / sc : 0 })),
+    histogram,
+  };
+}
+
+async function categoricalDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
+  const rows = (await q(categoryCountsSql(baseline, current, column))).toArray().map((r) => ({ category: String(r.category), baseline: Number(r.baseline), current: Number(r.current) }));
+  const b = rows.map((r) => r.baseline);
+  const c = rows.map((r) => r.current);
+  const sb = b.reduce((s, x) => s + x, 0);
+  const sc = c.reduce((s, x) => s + x, 0);
+  const chi = chiSquareHomogeneity(b, c);
+  const index = sb && sc ? psi(b, c) : null;
+  const js = sb && sc ? jensenShannon(b, c) : null;
+  return {
+    column,
+    type,
+    kind: 'categorical',
+    ks_statistic: null,
+    ks_pvalue: null,
+    psi: index,
+    wasserstein: null,
+    js_distance: js,
+    chi2_statistic: chi.statistic,
+    chi2_pvalue: Number.isNaN(chi.pvalue) ? null : chi.pvalue,
+    chi2_dof: chi.dof,
+    drifted: (index !== null && index >= t.psi) || (js !== null && js >= t.js_distance && chi.pvalue < t.pvalue),
+    bins: rows.map((r) => ({ bin: r.category, baseline: r.baseline, current: r.current, baseline_share: sb ? r.baseline / sb : 0, current_share: sc ? r.current / sc : 0 })),
+    new_categories: rows.filter((r) => r.baseline === 0 && r.current > 0).map((r) => r.category),
+    gone_categories: rows.filter((r) => r.baseline > 0 && r.current === 0).map((r) => r.category),
+  };
+}
+
+/**
+ * `drift` — what changed between two versions: per column KS, PSI and Wasserstein (numeric) or
+ * PSI, Jensen–Shannon and chi-square (categorical), a verdict from thresholds, the schema diff,
+ * and the label's class shares. Only bins and counts come back from DuckDB, never rows.
+ */
+export const driftCell: CellKind<DriftSpec> = {
+  kind: 'drift',
+  description: 'Drift between two versions: KS, PSI, Wasserstein, Jensen–Shannon, chi-square, schema diff',
+  template: 'baseline: baseline\ncurrent: current\nlabel: label',
+  parse(body) {
+    const y = new YamlSpec(body);
+    if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
+    const raw = y.raw('thresholds');
+    const thresholds = { ...DEFAULT_DRIFT_THRESHOLDS };
+    if (raw !== undefined && raw !== null) {
+      if (typeof raw !== 'object' || Array.isArray(raw)) y.problem('thresholds', 'must map psi, ks_statistic, js_distance, pvalue to numbers');
+      else
+        for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
+          if (!(k in thresholds)) y.problem('thresholds', `unknown threshold ${k}`);
+          else if (typeof v !== 'number') y.problem('thresholds', `${k} must be a number`);
+          else thresholds[k as keyof DriftThresholds] = v;
+        }
+    }
+    const spec: DriftSpec = { baseline: y.text('baseline', true), current: y.text('current', true), columns: y.list('columns'), label: y.text('label'), by: y.text('by'), thresholds };
+    y.rejectUnknown();
+    return { spec: y.diagnostics.length ? null : spec, diagnostics: y.diagnostics };
+  },
+  references(spec) {
+    return [spec.baseline.toLowerCase(), spec.current.toLowerCase()];
+  },
+  async run(spec, ctx) {
+    const describe = async (t: string) => new Map((await ctx.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(t)})`)).toArray().map((r) => [String(r.column_name), String(r.column_type)]));
+    const [b, c] = [await describe(spec.baseline), await describe(spec.current)];
+    const schema = {
+      added: [...c.keys()].filter((k) => !b.has(k)),
+      removed: [...b.keys()].filter((k) => !c.has(k)),
+      retyped: [...b.keys()].filter((k) => c.has(k) && c.get(k) !== b.get(k)).map((k) => ({ column: k, baseline: b.get(k)!, current: c.get(k)! })),
+    };
+    const shared = [...b.keys()].filter((k) => c.has(k));
+    const columns = spec.columns ?? shared;
+    const missing = columns.filter((k) => !shared.includes(k));
+    if (missing.length) throw new AssayError('input', `not in both versions: ${missing.join(', ')}`, { subject: ctx.name });
+    const results: ColumnDrift[] = [];
+    for (const col of columns) {
+      const type = b.get(col)!;
+      const cls = columnClass(type);
+      if (cls === 'other') continue;
+      results.push(cls === 'numeric' ? await numericDrift(ctx.query, spec.baseline, spec.current, col, type, spec.thresholds) : await categoricalDrift(ctx.query, spec.baseline, spec.current, col, type, spec.thresholds));
+    }
+    const label = spec.label ? results.find((r) => r.column === spec.label) ?? (await categoricalDrift(ctx.query, spec.baseline, spec.current, spec.label, b.get(spec.label) ?? 'VARCHAR', spec.thresholds)) : null;
+    let byClass: { group: string; columns: ColumnDrift[] }[] | undefined;
+    if (spec.by) {
+      const groups = (await ctx.query(`SELECT DISTINCT CAST(${quoteIdent(spec.by)} AS VARCHAR) AS g FROM ${quoteIdent(spec.baseline)} WHERE ${quoteIdent(spec.by)} IS NOT NULL ORDER BY 1 LIMIT 50`)).toArray().map((r) => String(r.g));
+      byClass = [];
+      for (const g of groups) {
+        const filter = (t: string) => `(SELECT * FROM ${quoteIdent(t)} WHERE CAST(${quoteIdent(spec.by!)} AS VARCHAR) = ${quoteLiteral(g)})`;
+        await ctx.query(`CREATE OR REPLACE TEMP VIEW __assay_drift_b AS SELECT * FROM ${filter(spec.baseline)}`);
+        await ctx.query(`CREATE OR REPLACE TEMP VIEW __assay_drift_c AS SELECT * FROM ${filter(spec.current)}`);
+        const cols: ColumnDrift[] = [];
+        for (const col of columns.filter((k) => columnClass(b.get(k)!) === 'numeric')) cols.push(await numericDrift(ctx.query, '__assay_drift_b', '__assay_drift_c', col, b.get(col)!, spec.thresholds));
+        byClass.push({ group: g, columns: cols });
+      }
+    }
+    const drifted = results.filter((r) => r.drifted).length;
+    return {
+      table: null,
+      result: { columns: results, drifted_share: results.length ? drifted / results.length : 0, drifted_columns: results.filter((r) => r.drifted).map((r) => r.column), schema, label_shift: label, thresholds: spec.thresholds, ...(byClass ? { by: spec.by, by_class: byClass } : {}) },
+    };
+  },
+};
