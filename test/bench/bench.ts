@@ -37,9 +37,12 @@ interface Row {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Deterministic bench data, written by native DuckDB: 12 columns, ~3 % NULLs, row groups of 1M. */
-async function generate(rows: number): Promise<string> {
+async function generate(rows: number, shifted = false): Promise<string> {
   mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, `bench_${rows / 1_000_000}m.parquet`);
+  const file = join(dataDir, `bench_${rows / 1_000_000}m${shifted ? '_shifted' : ''}.parquet`);
+  // The shifted copy (a "new batch" for drift) has brighter lighting and a different class mix.
+  const lux = shifted ? '430 + 300' : '400 + 300';
+  const cls = shifted ? 'sqrt(u6)' : 'u6 * u6';
   if (existsSync(file)) return file;
   const db = await DuckDBInstance.create(':memory:', { threads: '2' });
   const c = await db.connect();
@@ -54,10 +57,10 @@ async function generate(rows: number): Promise<string> {
       TIMESTAMP '2026-01-01' + to_seconds(range) AS captured_at,
       CASE WHEN ${u(1)} < 0.8 THEN 1024 ELSE 2048 END AS width,
       CASE WHEN ${u(2)} < 0.9 THEN 1024 ELSE 768 END AS height,
-      CASE WHEN ${u(3)} < 0.03 THEN NULL ELSE round(400 + 300 * ${u(4)}, 1) END AS lux,
+      CASE WHEN ${u(3)} < 0.03 THEN NULL ELSE round(${lux} * ${u(4)}, 1) END AS lux,
       round(0.5 + 0.5 * ${u(5)}, 3) AS confidence,
-      'class_' || floor(${u(6)} * ${u(6)} * 8)::INTEGER::VARCHAR AS label,
-      CASE WHEN ${u(7)} < 0.85 THEN 'class_' || floor(${u(6)} * ${u(6)} * 8)::INTEGER::VARCHAR ELSE 'class_' || floor(${u(8)} * 8)::INTEGER::VARCHAR END AS prediction
+      'class_' || floor(${cls.replaceAll('u6', u(6))} * 8)::INTEGER::VARCHAR AS label,
+      CASE WHEN ${u(7)} < 0.85 THEN 'class_' || floor(${cls.replaceAll('u6', u(6))} * 8)::INTEGER::VARCHAR ELSE 'class_' || floor(${u(8)} * 8)::INTEGER::VARCHAR END AS prediction
     FROM range(${rows})
   ) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)`);
   c.closeSync();
@@ -138,6 +141,60 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   return out;
 }
 
+const DRIFT = (a: string, b: string) => `baseline: ${a}\ncurrent: ${b}\ncolumns: [lux, confidence, width, label, prediction, vendor]\nlabel: label`;
+
+/** Drift between two tables in the browser (opened through the file input), median of 3. */
+async function browserDrift(page: Page, a: string, b: string, rows: number, memory: ReturnType<typeof memorySampler>): Promise<Row> {
+  await page.goto(page.url().split('#')[0]!);
+  await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+  const names = [a, b].map((f) => f.split('/').pop()!.replace('.parquet', ''));
+  await page.setInputFiles('[data-testid=file-input]', [a, b]);
+  for (const n of names) await page.locator(`[data-testid=source][data-name=${n}]`).waitFor({ timeout: 600_000 });
+  await page.getByTestId('new-notebook').click();
+  await page.getByRole('button', { name: 'Source' }).click();
+  await page.getByTestId('source-editor').fill(`---\ntitle: drift bench\n---\n\n\`\`\`drift d\n${DRIFT(names[0]!, names[1]!)}\n\`\`\`\n`);
+  await page.getByRole('button', { name: 'Cells' }).click();
+  const cell = page.locator('[data-testid=nb-cell][data-name=d]');
+  const times: number[] = [];
+  memory.reset();
+  for (let i = 0; i < REPEAT; i++) {
+    await cell.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('[data-testid=nb-cell][data-name=d]')!.getAttribute('data-status')!), null, { timeout: 600_000 });
+    if ((await cell.getAttribute('data-status')) !== 'ok') throw new Error(`drift failed in the browser: ${await cell.getByTestId('cell-error').textContent()}`);
+    times.push(Number(await cell.getAttribute('data-elapsed-ms')));
+  }
+  return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() };
+}
+
+async function nativeDrift(a: string, b: string): Promise<number> {
+  const engine = await NativeEngine.create({ threads: 2 });
+  await engine.openPath(a, { name: 'da' });
+  await engine.openPath(b, { name: 'db' });
+  const k = cellKind('drift')!;
+  const spec = k.parse(DRIFT('da', 'db')).spec;
+  const ts: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const s = performance.now();
+    await k.run(spec, { name: 'd', query: (sql) => engine.query(sql), params: {} });
+    ts.push(performance.now() - s);
+  }
+  await engine.close();
+  return median(ts);
+}
+
+/** `assay run` with the native engine on a triage notebook over the largest file: time and peak memory. */
+function cliRun(file: string, rows: number): Row {
+  const nb = join(dataDir, 'triage_bench.assay.md');
+  writeFileSync(
+    nb,
+    `---\ntitle: triage bench\nsources:\n  batch: ${file.split('/').pop()}\n---\n\n\`\`\`profile overview\nsource: batch\nkey: image_id\n\`\`\`\n\n\`\`\`checks gates\n${CELLS('batch').checks}\n\`\`\`\n\n\`\`\`confusion model\n${CELLS('batch').confusion}\n\`\`\`\n`,
+  );
+  writeFileSync(join(dataDir, 'package.json'), '{}');
+  const out = execSync(`/usr/bin/time -f '%e %M' node ${join(root, 'src/cli/bin.mjs')} run ${nb} --engine native --json ${join(dataDir, 'triage_bench.json')} 2>&1 >/dev/null | tail -1`, { cwd: root }).toString().trim();
+  const [seconds, kb] = out.split(' ').map(Number);
+  return { case: '`assay run` triage notebook (native)', rows, browser_ms: null, native_ms: Math.round(seconds! * 1000), ratio: null, peak_browser_mb: null, note: `peak memory ${Math.round(kb! / 1024)} MB` };
+}
+
 async function nativeRun(file: string, rows: number): Promise<Record<string, number>> {
   const engine = await NativeEngine.create({ threads: 2 });
   const table = `bench_${rows / 1_000_000}m`;
@@ -184,6 +241,8 @@ async function main() {
   await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
   const engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
   const rows: Row[] = [];
+  const driftRows = quick ? 1_000_000 : 5_000_000;
+  const driftFiles = [await generate(driftRows), await generate(driftRows, true)];
   try {
     for (const n of sizes) {
       const browser = await browserRun(page, files.get(n)!, n, memory);
@@ -194,17 +253,22 @@ async function main() {
         rows.push(r);
       }
     }
+    const drift = await browserDrift(page, driftFiles[0]!, driftFiles[1]!, driftRows, memory);
+    drift.native_ms = Math.round(await nativeDrift(driftFiles[0]!, driftFiles[1]!));
+    drift.ratio = Math.round((drift.browser_ms! / drift.native_ms) * 100) / 100;
+    rows.push(drift);
+    rows.push(cliRun(files.get(sizes.at(-1)!)!, sizes.at(-1)!));
   } finally {
     memory.stop();
     await context.close();
     await server.close();
     rmSync(userDir, { recursive: true, force: true });
   }
-  const header = '| case | rows | browser (median of 3) | native DuckDB | ratio | peak browser memory |';
+  const header = '| case | rows | browser (median of 3) | native DuckDB | ratio | peak memory |';
   const lines = [header, '| --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     const ms = (x: number | null) => (x === null ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`);
-    lines.push(`| ${r.case} | ${r.rows.toLocaleString('en-US')} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${r.peak_browser_mb === null ? '—' : `${r.peak_browser_mb} MB`} |`);
+    lines.push(`| ${r.case} | ${r.rows.toLocaleString('en-US')} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${r.peak_browser_mb === null ? (r.note ?? '—') : `browser ${r.peak_browser_mb} MB`} |`);
   }
   const table = lines.join('\n');
   console.log(`\nbrowser engine: ${engineText}\n\n${table}\n\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);

@@ -15,8 +15,11 @@ describe('notebooks in Chromium', () => {
   test('an example opens from the start page and runs with its pinned data', async () => {
     await s.page.getByText('Drift between the baseline and vendor batch B').click();
     await s.page.getByRole('button', { name: 'Run all' }).click();
-    await expect.poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status'))), { timeout: 30_000 }).toEqual(['ok', 'ok', 'ok']);
+    await expect.poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status'))), { timeout: 30_000 }).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(await s.page.locator('[data-testid=mismatch]').count()).toBe(0);
+    // Drift where it was seeded (lighting, resolution, labels, cameras), none in confidence or severity.
+    const verdicts = await s.page.locator('[data-testid=drift-column]').evaluateAll((rows) => Object.fromEntries(rows.map((r) => [r.getAttribute('data-column'), r.getAttribute('data-drifted')])));
+    expect(verdicts).toEqual({ width: 'true', height: 'true', lighting_lux: 'true', confidence: 'false', label: 'true', prediction: 'true', camera_id: 'true', severity_a: 'false' });
     const shares = s.page.locator('[data-testid=nb-cell][data-name=class_shares] tbody tr[data-row="3"] td');
     expect(await shares.allTextContents()).toEqual(['4', 'scratch', '0.155', '0.2787', '0.1236']);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
