@@ -19,7 +19,14 @@ export class YamlSpec {
     this.data = {};
     for (const e of this.#doc.errors) this.diagnostics.push({ line: e.linePos?.[0]?.line ?? 1, message: `YAML: ${e.message.split('\n')[0]}` });
     if (this.#doc.errors.length) return;
-    const js = this.#doc.toJS({ maxAliasCount: 50 }) as unknown;
+    let js: unknown;
+    try {
+      // toJS throws (rather than reporting) on an unresolved alias or an alias bomb.
+      js = this.#doc.toJS({ maxAliasCount: 50 });
+    } catch (error) {
+      this.diagnostics.push({ line: 1, message: `YAML: ${(error as Error).message.split('\n')[0]}` });
+      return;
+    }
     if (js === null || js === undefined) this.diagnostics.push({ line: 1, message: 'the spec is empty' });
     else if (typeof js !== 'object' || Array.isArray(js) || !isMap(this.#doc.contents)) this.diagnostics.push({ line: 1, message: 'the spec must be YAML key: value lines' });
     else this.data = js as Record<string, unknown>;

@@ -25,7 +25,14 @@ export function parseFrontMatter(text: string, firstLine: number): { frontMatter
     if (!range) return firstLine;
     return firstLine + (text.slice(0, range[0]).match(/\n/g)?.length ?? 0);
   };
-  const data = doc.toJS({ maxAliasCount: 50 }) as unknown;
+  let data: unknown;
+  try {
+    // toJS throws (rather than reporting) on an unresolved alias or an alias bomb.
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    diagnostics.push({ line: firstLine, severity: 'error', message: `front matter: ${(error as Error).message.split('\n')[0]}` });
+    return { frontMatter: fm, diagnostics };
+  }
   if (data === null || data === undefined) return { frontMatter: fm, diagnostics };
   if (typeof data !== 'object' || Array.isArray(data)) {
     diagnostics.push({ line: firstLine, severity: 'error', message: 'front matter must be a YAML mapping (key: value lines)' });

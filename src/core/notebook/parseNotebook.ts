@@ -75,7 +75,8 @@ export function parseNotebook(input: string, kinds: ReadonlySet<string> = new Se
     }
     const end = closeAt < 0 ? lines.length : closeAt;
     const body = lines.slice(i + 1, end).join('\n');
-    const cell: CellBlock = { type: 'cell', id: `b${++counter}`, kind, name, options, body, fence, line: i + 1 };
+    const cell: CellBlock = { type: 'cell', id: `b${++counter}`, kind, name, options, info: m[2]!, body, fence, line: i + 1 };
+    if (end - i - 1 === 1 && body === '') cell.blankLine = true;
     blocks.push(cell);
     if (!kinds.has(kind)) {
       diagnostics.push({ line: i + 1, severity: 'error', cell: name, message: `unknown cell kind "${kind}" (known: ${[...kinds].sort().join(', ')})` });

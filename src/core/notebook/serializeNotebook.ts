@@ -10,16 +10,23 @@ export function serializeNotebook(nb: Notebook): string {
 
 /** One fenced cell, with its closing fence and a final newline. */
 export function serializeCell(cell: CellBlock): string {
-  const info = [cell.kind, cell.name, ...cell.options].filter(Boolean).join(' ');
+  const words = [cell.kind, cell.name, ...cell.options].filter(Boolean);
+  const raw = cell.info?.trim().split(/\s+/).filter(Boolean);
+  const info = raw && raw.length === words.length && raw.every((w, i) => w === words[i]) ? cell.info! : words.join(' ');
   const fence = safeFence(cell.fence, cell.body);
-  return `${fence}${info}\n${cell.body === '' ? '' : cell.body + '\n'}${fence}\n`;
+  return `${fence}${info}\n${cell.body === '' && !cell.blankLine ? '' : cell.body + '\n'}${fence}\n`;
 }
 
-/** A fence longer than any run of the same character inside the body, so a body can never close its cell. */
+/**
+ * A fence longer than any body line that could close it (a line of only fence characters, as
+ * parseNotebook's findClose reads it), so a body can never end its cell early. A line such as
+ * ```` ```python ```` cannot close a fence and leaves it as it is.
+ */
 function safeFence(fence: string, body: string): string {
   const ch = fence[0]!;
+  const closing = new RegExp(`^(${ch === '`' ? '`' : '~'}{3,})[ \\t]*$`, 'gm');
   let longest = 0;
-  for (const m of body.matchAll(new RegExp(`^${ch === '`' ? '`' : '~'}{3,}`, 'gm'))) longest = Math.max(longest, m[0].length);
+  for (const m of body.matchAll(closing)) longest = Math.max(longest, m[1]!.length);
   return longest >= fence.length ? ch.repeat(longest + 1) : fence;
 }
 

@@ -44,6 +44,10 @@ export interface CellBlock {
   name: string;
   /** Words after the name in the info string, kept for round trips. */
   options: string[];
+  /** The body was one blank line (which `body` alone cannot tell from no line at all). */
+  blankLine?: boolean;
+  /** The info string as written (spacing included); used while kind, name and options are unchanged. */
+  info?: string;
   /** SQL or the YAML spec, without the final newline. */
   body: string;
   /** The fence characters used (``` or ~~~ or longer). */

@@ -175,3 +175,24 @@ describe('property: generated canonical notebooks round-trip and keep their cell
     });
   }
 });
+
+describe('fences inside bodies', () => {
+  test('a body line that cannot close the fence keeps the fence as written (found by the fuzz test)', () => {
+    const text = '```sql a\nSELECT 1\n```not a closing fence\n```\n';
+    expect(serializeNotebook(parseNotebook(text).notebook)).toBe(text);
+  });
+  test('a body that holds a closing fence gets a longer fence when written', () => {
+    const { notebook } = parseNotebook('```sql a\nSELECT 1\n```\n');
+    const cell = notebook.blocks[0] as CellBlock;
+    const text = serializeNotebook({ ...notebook, blocks: [{ ...cell, body: 'SELECT 1\n```\n-- still the body' }] });
+    expect(text).toBe('````sql a\nSELECT 1\n```\n-- still the body\n````\n');
+    expect((parseNotebook(text).notebook.blocks[0] as CellBlock).body).toBe('SELECT 1\n```\n-- still the body');
+  });
+});
+
+test('YAML aliases that do not resolve are reported, not thrown (found by the fuzz test)', () => {
+  const { diagnostics } = parseNotebook('---\ntitle: *nowhere\n---\n');
+  expect(diagnostics[0]).toMatchObject({ line: 2, severity: 'error', message: expect.stringMatching(/^front matter: .*alias/i) });
+  const analysis = analyzeNotebook(parseNotebook('```confusion c\nsource: *a\nreference: x\ncompared: y\n```\n').notebook);
+  expect(analysis.diagnostics[0]!.message).toMatch(/confusion cell c: YAML: .*alias/i);
+});
