@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM, CHROMIUM_ARGS } from './test/helpers/chromium';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, extname } from 'node:path';
 
@@ -59,17 +60,6 @@ function servedFolders(): Plugin {
   };
 }
 
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
 export default defineConfig({
   plugins: [svelte(), servedFolders()],
   server: { headers: isolation },
@@ -113,7 +103,7 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-            provider: playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs } }),
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_ARGS } }),
             instances: [{ browser: 'chromium' }],
           },
         },
@@ -122,4 +112,3 @@ export default defineConfig({
   },
 });
 
-export { chromiumArgs };

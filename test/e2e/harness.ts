@@ -3,20 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { preview, type PreviewServer } from 'vite';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../helpers/chromium';
 
-export const CHROMIUM = process.env.ASSAY_CHROMIUM ?? '/usr/bin/chromium';
-
-/** Flags that keep Chromium from calling home (STACK.md) and let it run as root in CI. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+export { CHROMIUM, CHROMIUM_ARGS };
 
 export interface AppSession {
   server: PreviewServer;

@@ -2,6 +2,7 @@ import { describe, test, expect, beforeAll, afterAll } from 'vitest';
 import type { Engine } from '../../src/engine/Engine';
 import { AssayError } from '../../src/core/errors';
 import { quoteIdent, quoteLiteral } from '../../src/core/sql/quote';
+import { parseSimpleCsv } from '../helpers/simpleCsv';
 
 /** What a platform provides to the shared engine contract suite. */
 export interface ContractHarness {
@@ -12,30 +13,6 @@ export interface ContractHarness {
   referenceSha256(blob: Blob): Promise<string>;
   /** A generated Parquet file of `rows` rows in row groups of `rowGroupSize`. */
   bigParquet(rows: number, rowGroupSize: number): Promise<Blob>;
-}
-
-/** Parses the sample CSV by hand (it has no embedded newlines) — an independent reference. */
-function parseSimpleCsv(text: string): Record<string, string>[] {
-  const lines = text.trim().split('\n');
-  const split = (line: string) => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]!;
-      if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-        else if (ch === '"') quoted = false;
-        else cur += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') out.push(cur), (cur = '');
-      else cur += ch;
-    }
-    out.push(cur);
-    return out;
-  };
-  const header = split(lines[0]!);
-  return lines.slice(1).map((l) => Object.fromEntries(split(l).map((v, i) => [header[i]!, v])));
 }
 
 const HOSTILE_NAMES = ['label "final"', 'sp ace', 'ünïcödé 列', 'select', "x'); DROP TABLE t; --", 'a.b', ''];

@@ -6,22 +6,11 @@ import { parseNotebook } from '../../src/core/notebook/parseNotebook';
 import { analyzeNotebook } from '../../src/core/notebook/analyzeNotebook';
 import { serializeNotebook } from '../../src/core/notebook/serializeNotebook';
 import { parseManifest } from '../../src/core/manifest/manifest';
+import { rng } from '../helpers/rng';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const notebooks = readdirSync(join(root, 'notebooks')).filter((f) => f.endsWith('.assay.md')).map((f) => readFileSync(join(root, 'notebooks', f), 'utf8'));
 const manifest = readFileSync(join(root, 'sample-data/defects.manifest.json'), 'utf8');
-
-/** mulberry32: seeded, so a failure names the seed that reproduces it. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TOKENS = ['```', '~~~', '---', '\n', ':', '- ', '"', "'", '{', '}', '[', ']', '\t', ' ', '#', '\u0000', '\uFEFF', '\r\n', 'é', '😀', 'sql ', 'checks ', '&', '*a', '!!binary', '<script>', '\\', 'null', '1e999', '-0'];
 

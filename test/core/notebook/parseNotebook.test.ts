@@ -3,6 +3,7 @@ import { parseNotebook } from '../../../src/core/notebook/parseNotebook';
 import { serializeNotebook, withFrontMatter } from '../../../src/core/notebook/serializeNotebook';
 import { analyzeNotebook, downstreamOf } from '../../../src/core/notebook/analyzeNotebook';
 import type { CellBlock } from '../../../src/core/notebook/types';
+import { rng } from '../../helpers/rng';
 
 const CANONICAL = `---
 title: Triage of vendor batch B
@@ -132,18 +133,6 @@ describe('malformed notebooks: errors with line numbers, never a throw', () => {
     expect(analysis.diagnostics).toEqual([]);
   });
 });
-
-/** mulberry32, so failures reproduce. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('property: generated canonical notebooks round-trip and keep their cells', () => {
   const words = ['label', 'crack', 'ü', 'data', '"quoted"', "it's", '#', '*', '`inline`', '---', '~~', 'SELECT', '|', '<b>x</b>'];
