@@ -12,6 +12,9 @@ import { checkFile, parseManifest, type FileCheck, type Manifest } from '../core
 import { manifestPlan, matchFile } from '../core/manifest/manifestPlan';
 import { contractChecksBody } from '../core/manifest/contractChecks';
 import { deltaSql, releaseManifest } from '../core/manifest/release';
+import { notebookResults } from '../core/notebook/notebookResults';
+import { renderSnapshot } from '../core/snapshot/renderSnapshot';
+import { APP_VERSION } from '../core/version';
 
 /** What a release produced: the new manifest and the data file, ready to save. */
 export interface Release {
@@ -240,6 +243,27 @@ export class Workbench {
       created: new Date().toISOString().slice(0, 10),
     });
     return { manifest, manifestText: JSON.stringify(manifest, null, 2) + '\n', fileName, parquet, delta, rows };
+  }
+
+  /**
+   * A static HTML snapshot of the open notebook's last run — the same document `assay run
+   * --html` writes: aggregates, prose, the notebook text and provenance; no script.
+   */
+  snapshot(): { fileName: string; html: string } | null {
+    const session = this.session;
+    if (!session) return null;
+    const cells = session.notebook.blocks
+      .filter((b): b is Extract<typeof b, { type: 'cell' }> => b.type === 'cell')
+      .map((b) => {
+        const v = session.cells[b.name.toLowerCase()];
+        const status: 'ok' | 'error' = v?.status === 'error' ? 'error' : 'ok';
+        return { name: b.name, kind: b.kind, status, elapsedMs: v?.elapsedMs ?? 0, ...(v?.error ? { error: v.error } : {}), ...(v?.output ? { output: v.output } : {}) };
+      })
+      .filter((c) => c.output || c.error);
+    const results = notebookResults(`${session.title}.assay.md`, { name: this.versions?.engine ?? 'wasm-browser', version: this.versions?.duckdb ?? '' }, session.sources, cells);
+    const html = renderSnapshot(session.text, results, { app: APP_VERSION, ranAt: new Date().toISOString(), params: session.notebook.frontMatter.params });
+    const base = session.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'notebook';
+    return { fileName: `${base}.snapshot.html`, html };
   }
 
   /** Add a checks cell enforcing a version's contract to the open notebook. */

@@ -8,11 +8,13 @@ import { detectFormat } from '../engine/ingest/detectFormat';
 import { describeMismatch } from '../core/notebook/sourceStatus';
 import type { RuleOutcome } from '../core/stats/checks';
 import { runNotebookFile } from './runNotebookFile';
+import { renderSnapshot } from '../core/snapshot/renderSnapshot';
+import { APP_VERSION } from '../core/version';
 
 const USAGE = `assay — run Assay notebooks headlessly
 
-  assay run NOTEBOOK [--json OUT.json] [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict]
-      Run every cell; write the results as JSON (default: print a summary).
+  assay run NOTEBOOK [--json OUT.json] [--html OUT.html] [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict]
+      Run every cell; write the results as JSON and/or a static HTML snapshot (default: print a summary).
   assay check NOTEBOOK [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict]
       Run it and print the quality gates; exit 1 when an error-level gate fails.
   assay manifest DIR [--dataset NAME] [--out FILE]
@@ -28,6 +30,7 @@ interface Options {
   command: string;
   target: string;
   json?: string;
+  html?: string;
   out?: string;
   dataset?: string;
   engine: 'wasm' | 'native';
@@ -52,6 +55,7 @@ function parseArgs(argv: string[]): Options {
       return v;
     };
     if (arg === '--json') o.json = value();
+    else if (arg === '--html') o.html = value();
     else if (arg === '--out') o.out = value();
     else if (arg === '--dataset') o.dataset = value();
     else if (arg === '--engine') {
@@ -101,7 +105,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 async function runCommand(o: Options, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const engine = await createEngine(o.engine);
   try {
-    const { results, diagnostics } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside });
+    const { text, results, diagnostics } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside });
     for (const d of diagnostics) err(`${o.target}:${d.line}: ${d.severity}: ${d.message}\n`);
     const missing = results.sources.filter((s) => s.error);
     for (const s of missing) err(`assay: ${s.name}: ${s.error}\n`);
@@ -110,6 +114,10 @@ async function runCommand(o: Options, out: (s: string) => void, err: (s: string)
     if (o.json) {
       await mkdir(dirname(resolve(o.json)), { recursive: true });
       await writeFile(o.json, JSON.stringify(results, null, 2) + '\n');
+    }
+    if (o.html) {
+      await mkdir(dirname(resolve(o.html)), { recursive: true });
+      await writeFile(o.html, renderSnapshot(text, results, { app: APP_VERSION, ranAt: new Date().toISOString(), params: o.params }));
     }
     if (o.command === 'run') {
       out(table(['cell', 'kind', 'status', ''], results.cells.map((c) => [c.name, c.kind, c.status, c.error ?? ''])));

@@ -20,6 +20,8 @@ export interface RunFileOptions {
 }
 
 export interface RunFileResult {
+  /** The notebook file's text. */
+  text: string;
   results: NotebookResults;
   runs: CellRun[];
   diagnostics: Diagnostic[];
@@ -68,7 +70,7 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const params = { ...notebook.frontMatter.params, ...options.params };
   const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params });
   const v = await engine.versions();
-  return { results: notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs), runs, diagnostics: all };
+  return { text, results: notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs), runs, diagnostics: all };
 }
 
 /** Open a file by path: natively where the engine reads paths itself, else as a Blob. */

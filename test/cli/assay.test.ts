@@ -104,6 +104,18 @@ describe('assay check: exit codes', () => {
   });
 });
 
+test('assay run --html writes the static snapshot: the numbers of the run, no script, well under 1 MB', async () => {
+  const out = join(tmp, 'triage.html');
+  const r = await cli('run', join(root, 'notebooks/triage.assay.md'), '--html', out);
+  expect(r.code).toBe(0);
+  const html = readFileSync(out, 'utf8');
+  expect(html).toContain('<title>Triage of vendor batch B</title>');
+  expect(html).toMatch(/<td>taxonomy<\/td><td>label in \{crack, dent, ok, scratch, stain\}<\/td><td>error<\/td><td>FAIL<\/td><td>36<\/td>/);
+  expect(html).toContain('engine wasm-node (DuckDB v1.4.3)');
+  expect(html).not.toMatch(/<script/i);
+  expect(Buffer.byteLength(html)).toBeLessThan(1_000_000);
+});
+
 test('assay manifest: checksums, rows and schema of a folder', async () => {
   const out = join(tmp, 'm.json');
   const r = await cli('manifest', join(root, 'sample-data'), '--dataset', 'sample', '--out', out);

@@ -1,0 +1,153 @@
+import { escapeHtml, renderMarkdown } from '../markdown';
+import { parseNotebook } from '../notebook/parseNotebook';
+import type { NotebookResults } from '../notebook/notebookResults';
+
+/** Where a snapshot came from, printed in its footer. */
+export interface Provenance {
+  app: string;
+  /** ISO time of the run. */
+  ranAt: string;
+  params?: Record<string, unknown>;
+}
+
+type Result = Record<string, unknown>;
+const e = escapeHtml;
+
+/** A number for reading: integers with separators, small and large values in exponent form. */
+function num(x: unknown, digits = 3): string {
+  if (x === null || x === undefined) return '—';
+  if (typeof x !== 'number') return e(String(x));
+  if (Number.isInteger(x)) return x.toLocaleString('en-US');
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e7)) return x.toExponential(2);
+  return x.toFixed(digits);
+}
+
+function table(header: string[], rows: unknown[][], cls = ''): string {
+  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${header.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? num(c) : c === null || c === undefined ? '' : e(String(c))}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+/** A heat-shaded HTML table for a matrix (readable without script or SVG). */
+function heatmap(classes: string[], matrix: number[][], shown: number[][]): string {
+  const max = Math.max(1e-12, ...shown.flat());
+  const cells = classes
+    .map((ref, i) => {
+      const tds = classes
+        .map((_, j) => {
+          const v = shown[i]![j]!;
+          const alpha = Math.min(1, v / max);
+          const color = alpha > 0.55 ? '#fff' : '#1d2329';
+          return `<td style="background: rgba(37, 99, 235, ${alpha.toFixed(3)}); color: ${color}">${num(matrix[i]![j]!)}</td>`;
+        })
+        .join('');
+      return `<tr><th>${e(ref)}</th>${tds}</tr>`;
+    })
+    .join('');
+  return `<table class="heat"><thead><tr><th>reference ↓ / compared →</th>${classes.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead><tbody>${cells}</tbody></table>`;
+}
+
+/** Aggregates of one cell as HTML, by kind. Raw rows appear only as a SQL cell's first rows. */
+function renderCell(kind: string, r: Result): string {
+  switch (kind) {
+    case 'sql': {
+      const head = (r.head as Record<string, unknown>[]) ?? [];
+      const cols = ((r.columns as { name: string }[]) ?? []).map((c) => c.name);
+      return `<p class="meta">${num(r.rows)} rows${head.length < Number(r.rows) ? ` (first ${head.length} shown)` : ''}</p>${table(cols, head.map((row) => cols.map((c) => row[c])))}`;
+    }
+    case 'profile': {
+      const cols = (r.columns as Result[]) ?? [];
+      const alerts = (r.alerts as { message: string }[]) ?? [];
+      return `<p class="meta">${num(r.rows)} rows · ${num(r.duplicate_rows)} exact duplicate rows${r.key ? ` · ${num(r.repeated_keys)} repeated ${e(String(r.key))} values` : ''}</p>${
+        alerts.length ? `<ul class="alerts">${alerts.map((a) => `<li>${e(a.message)}</li>`).join('')}</ul>` : ''
+      }${table(
+        ['column', 'type', 'nulls', 'distinct', 'min', 'q25', 'median', 'q75', 'max', 'mean', 'std', 'top values'],
+        cols.map((c) => [c.name, c.type, c.nulls, c.distinct, c.min, c.q25, c.q50, c.q75, c.max, c.mean, c.std, ((c.top as { value: string; count: number }[]) ?? []).slice(0, 3).map((t) => `${t.value} (${t.count})`).join(', ')]),
+      )}`;
+    }
+    case 'checks': {
+      const rules = (r.rules as Result[]) ?? [];
+      return `<p class="gate ${r.passed ? 'pass' : 'fail'}">${r.passed ? 'PASS' : 'FAIL'}</p>${table(
+        ['rule', 'check', 'severity', 'result', 'failing rows', 'share'],
+        rules.map((x) => [x.name, x.description, x.severity, x.passed ? 'pass' : 'FAIL', x.failing_rows, x.failing_share === null ? null : `${((x.failing_share as number) * 100).toFixed(2)} %`]),
+        'rules',
+      )}`;
+    }
+    case 'confusion': {
+      const groups = (r.groups as Result[] | undefined) ?? [{ ...r, group: null }];
+      return groups
+        .map(
+          (g) =>
+            `${g.group ? `<h4>${e(String(g.group))}</h4>` : ''}<p class="meta">accuracy ${num(g.accuracy)} · Cohen's κ${g.kappa_weights !== 'none' ? ` (${e(String(g.kappa_weights))})` : ''} ${num(g.kappa)} · ${num(g.rows)} rows${
+              g.excluded_null ? ` · ${num(g.excluded_null)} left out (NULL label)` : ''
+            }</p>${heatmap(g.classes as string[], g.matrix as number[][], g.shown as number[][])}${table(
+              ['class', 'precision', 'recall', 'F1', 'support'],
+              ((g.per_class as Result[]) ?? []).map((c) => [c.class, c.precision, c.recall, c.f1, c.support]),
+            )}`,
+        )
+        .join('');
+    }
+    case 'agreement':
+      return `<p class="meta">Fleiss' κ ${r.fleiss_kappa === null ? 'n/a (uneven ratings)' : num(r.fleiss_kappa)} · Krippendorff's α ${num(r.krippendorff_alpha)} · percent agreement ${num((r.percent_agreement as number) * 100, 1)} % · ${num(r.items)} items</p>${table(
+        ['rater', 'ratings', 'agrees with majority', 'gold accuracy'],
+        ((r.raters as Result[]) ?? []).map((x) => [x.rater, x.ratings, x.agreement_with_majority, x.gold_accuracy]),
+      )}`;
+    case 'drift': {
+      const cols = (r.columns as Result[]) ?? [];
+      return `<p class="meta">${num(Math.round((r.drifted_share as number) * 100))} % of columns drifted</p>${table(
+        ['column', 'verdict', 'PSI', 'KS D', 'KS p', 'Wasserstein', 'JS', 'χ²', 'p', 'dof'],
+        cols.map((c) => [c.column, c.drifted ? 'drifted' : 'stable', c.psi, c.ks_statistic, c.ks_pvalue, c.wasserstein, c.js_distance, c.chi2_statistic, c.chi2_pvalue, c.chi2_dof]),
+      )}`;
+    }
+    default:
+      return `<pre>${e(JSON.stringify(r, null, 1).slice(0, 4000))}</pre>`;
+  }
+}
+
+const STYLE = `body{font:14px/1.5 system-ui,sans-serif;color:#1d2329;max-width:1100px;margin:24px auto;padding:0 16px}
+h1{font-size:22px}h2,h3{font-size:17px}h4{font-size:13px;margin:10px 0 2px}
+table{border-collapse:collapse;font-size:12px;margin:6px 0;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #e5e7eb;padding:2px 8px;text-align:right}th:first-child,td:first-child{text-align:left}
+.heat td{text-align:center;min-width:44px}.meta{color:#4b5563;font-size:13px}.cell{break-inside:avoid;margin:14px 0;padding:8px 12px;border:1px solid #e5e7eb;border-radius:6px}
+.cell-name{font:600 12px ui-monospace,monospace;color:#6b7280}.error{color:#b42318}.gate{font-weight:700;display:inline-block;padding:1px 8px;border-radius:10px}
+.pass{background:#dcfae6;color:#067647}.fail{background:#fee4e2;color:#b42318}.alerts{color:#93370d;font-size:12px}
+footer{margin-top:32px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px}pre{white-space:pre-wrap;font-size:12px}
+@media print{.cell{page-break-inside:avoid}table{font-size:10px}}`;
+
+/**
+ * A self-contained static HTML snapshot of a run: prose, each cell's aggregates as tables (no
+ * script, no network: its CSP forbids both), the notebook text and the provenance. It holds
+ * aggregates and at most the first rows of SQL cells, so its size does not grow with the data.
+ */
+export function renderSnapshot(text: string, results: NotebookResults, provenance: Provenance): string {
+  const { notebook } = parseNotebook(text);
+  const byName = new Map(results.cells.map((c) => [c.name.toLowerCase(), c]));
+  const title = notebook.frontMatter.title || results.notebook;
+  const body = notebook.blocks
+    .map((b) => {
+      if (b.type === 'prose') return renderMarkdown(b.text);
+      const c = byName.get(b.name.toLowerCase());
+      const inner = !c ? '<p class="meta">not run</p>' : c.status === 'error' ? `<p class="error">${e(c.error ?? 'failed')}</p>` : renderCell(c.kind, c.result ?? {});
+      return `<section class="cell" data-cell="${e(b.name)}"><div class="cell-name">${e(b.kind)} ${e(b.name)}</div>${inner}</section>`;
+    })
+    .join('\n');
+  const sources = results.sources.map((s) => [s.name, s.path, s.rows, s.sha256 ? `${s.sha256.slice(0, 16)}…` : '', s.matches === null ? 'not pinned' : s.matches ? 'matches pin' : 'DIFFERS from pin']);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)}</title><style>${STYLE}</style></head>
+<body>
+<header><p class="meta">Assay snapshot · ${e(results.notebook)}</p></header>
+<main>
+${body}
+</main>
+<footer>
+<h3>Provenance</h3>
+<p>${e(provenance.app)} · engine ${e(results.engine.name)} (DuckDB ${e(results.engine.version)}) · run ${e(provenance.ranAt)}${provenance.params && Object.keys(provenance.params).length ? ` · parameters ${e(JSON.stringify(provenance.params))}` : ''}</p>
+${table(['source', 'file', 'rows', 'sha256', 'pin'], sources)}
+<details><summary>Notebook source</summary><pre>${e(text)}</pre></details>
+</footer>
+</body></html>
+`;
+}

@@ -1,0 +1,2 @@
+/** The application name and version printed in provenance. */
+export const APP_VERSION = 'Assay 0.1.0';
