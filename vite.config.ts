@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
-import { CHROMIUM, CHROMIUM_ARGS } from './test/helpers/chromium';
+import { CHROMIUM, CHROMIUM_ARGS } from './test/helpers/chromium.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, extname } from 'node:path';
 

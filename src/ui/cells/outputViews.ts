@@ -6,6 +6,7 @@ import AgreementOutput from './AgreementOutput.svelte';
 import ProfileOutput from './ProfileOutput.svelte';
 import ChecksOutput from './ChecksOutput.svelte';
 import DriftOutput from './DriftOutput.svelte';
+import SampleOutput from './SampleOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -22,4 +23,5 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   profile: ProfileOutput as Component<OutputProps>,
   checks: ChecksOutput,
   drift: DriftOutput as Component<OutputProps>,
+  sample: SampleOutput as Component<OutputProps>,
 };

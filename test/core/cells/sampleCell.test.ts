@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openAsBlob } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NodeEngine } from '../../../src/engine/node/NodeEngine';
+import { NativeEngine } from '../../../src/engine/native/NativeEngine';
+import type { Engine } from '../../../src/engine/Engine';
+import { sampleCell } from '../../../src/core/cells/sampleCell';
+import reference from '../../reference/sample_keys.json';
+
+const sample = (name: string) => fileURLToPath(new URL(`../../../sample-data/${name}`, import.meta.url));
+const run = async (engine: Engine, body: string, params: Record<string, unknown> = {}) => {
+  const { spec, diagnostics } = sampleCell.parse(body);
+  expect(diagnostics).toEqual([]);
+  return sampleCell.run(spec!, { name: 'spot', query: (sql) => engine.query(sql), params });
+};
+
+describe('sample cell', () => {
+  let wasm: NodeEngine;
+  let native: NativeEngine;
+  beforeAll(async () => {
+    wasm = await NodeEngine.create();
+    native = await NativeEngine.create();
+    await wasm.openFile(await openAsBlob(sample('defects_v2.parquet')), 'defects_v2.parquet', { name: 'batch' });
+    await native.openPath(sample('defects_v2.parquet'), { name: 'batch' });
+  });
+  afterAll(async () => {
+    await wasm.close();
+    await native.close();
+  });
+
+  test('exact per-class sizes on imbalanced data, classes smaller than the minimum included (worked by hand)', async () => {
+    // a: 60 rows → ceil(0.05 × 60) = 3 exactly (in floating point 0.05 × 60 = 3.0000000000000004 → 4);
+    // b: 7 → ceil(0.35) = 1 → the minimum 2; c: 1 → capped at its 1 row; NULL: 3 → 2.
+    await wasm.query(`CREATE OR REPLACE TABLE imb AS
+      SELECT 'k' || range AS k, CASE WHEN range < 60 THEN 'a' WHEN range < 67 THEN 'b' WHEN range < 68 THEN 'c' ELSE NULL END AS cls FROM range(71)`);
+    const out = await run(wasm, 'source: imb\nstratify: cls\nkey: k\nfraction: 0.05\nmin_per_class: 2\nseed: 1');
+    expect(out.result.per_class).toEqual([
+      { class: 'a', population: 60, size: 3, share: 3 / 60 },
+      { class: 'b', population: 7, size: 2, share: 2 / 7 },
+      { class: 'c', population: 1, size: 1, share: 1 },
+      { class: null, population: 3, size: 2, share: 2 / 3 },
+    ]);
+    expect(out.result.total).toBe(8);
+    // 0.1 × 70 is 7.000000000000001 in floating point; the decimal fraction gives exactly 7.
+    await wasm.query(`CREATE OR REPLACE TABLE seventy AS SELECT 'k' || range AS k, 'x' AS cls FROM range(70)`);
+    expect((await run(wasm, 'source: seventy\nstratify: cls\nkey: k\nfraction: 0.1\nseed: 1')).result.total).toBe(7);
+  });
+
+  for (const [setting, ref] of Object.entries(reference)) {
+    test(`sample-data ${setting}: the keys of the Python reference, on DuckDB-WASM and on native DuckDB`, async () => {
+      const [seed, fraction, minimum] = setting.split('/');
+      const body = `source: batch\nstratify: label\nkey: image_id\nfraction: ${fraction}\nmin_per_class: ${minimum}`;
+      for (const engine of [wasm, native] as Engine[]) {
+        const out = await run(engine, body, { seed: Number(seed) });
+        expect(out.result.keys).toEqual(ref.keys);
+        expect(Object.fromEntries((out.result.per_class as { class: string | null; population: number; size: number }[]).map((c) => [c.class ?? 'NULL', [c.population, c.size]]))).toEqual(ref.sizes);
+      }
+    });
+  }
+
+  test('another seed gives another sample of the same sizes', () => {
+    const a = reference['20261121/0.05/5'];
+    const b = reference['7/0.05/5'];
+    expect(a.sizes).toEqual(b.sizes);
+    const overlap = a.keys.filter((k) => b.keys.includes(k)).length;
+    expect(overlap).toBeLessThan(a.keys.length / 2);
+  });
+
+  test('masked columns are blanked for reviewers; the seed can come from the notebook', async () => {
+    const out = await run(wasm, 'source: batch\nstratify: label\nkey: image_id\nmask: [annotator_email]', { seed: 20261121 });
+    const emails = new Set(out.table!.getChild('annotator_email')!.toArray());
+    expect([...emails].filter((e) => e !== null)).toEqual(['•••']);
+    const err = await sampleCell.run(sampleCell.parse('source: batch\nstratify: label\nkey: image_id').spec!, { name: 's', query: (sql) => wasm.query(sql), params: {} }).catch((e) => e);
+    expect((err as Error).message).toMatch(/no seed/);
+  });
+});
