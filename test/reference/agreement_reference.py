@@ -4,6 +4,7 @@ Run: python3 test/reference/agreement_reference.py
 Its printed values are the literals in test/core/stats/*.test.ts. It shares no code with Assay
 and follows the textbook definitions directly; it is a calculator, not a model of our code.
 """
+import math
 from fractions import Fraction as F
 from collections import Counter
 from itertools import combinations
@@ -145,3 +146,14 @@ gold = {r["item_id"]: r["gold_label"] for r in ratings if r["gold_label"] != ""}
 for rater in sorted({r["rater"] for r in ratings}):
     mine = [r for r in ratings if r["rater"] == rater and r["item_id"] in gold]
     print(f"sample ratings gold accuracy {rater}: {F(sum(1 for r in mine if r['label'] == gold[r['item_id']]), len(mine))}")
+
+# Wilson score interval (95 %, no continuity correction), straight from the formula.
+def wilson(x, n, z=1.959963984540054):
+    p = x / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z / d * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return max(0.0, c - h), min(1.0, c + h)
+for x, n in [(81, 263), (15, 148), (0, 20), (1, 29), (3, 60)]:
+    lo, hi = wilson(x, n)
+    print(f"wilson {x}/{n}: {lo!r} {hi!r}")
