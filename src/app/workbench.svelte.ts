@@ -15,6 +15,7 @@ import { deltaSql, releaseManifest } from '../core/manifest/release';
 import { notebookResults } from '../core/notebook/notebookResults';
 import { renderSnapshot } from '../core/snapshot/renderSnapshot';
 import { APP_VERSION } from '../core/version';
+import { fileSlug } from './fileSlug';
 
 /** What a release produced: the new manifest and the data file, ready to save. */
 export interface Release {
@@ -129,11 +130,7 @@ export class Workbench {
   /** Open files one after another; each failure becomes a notice naming its file. */
   async openFiles(files: readonly File[], names: readonly (string | undefined)[] = []): Promise<(SourceInfo | null)[]> {
     const results: (SourceInfo | null)[] = [];
-    const queued = files.map((file) => {
-      const load: LoadState = { id: nextId++, fileName: file.name, stage: 'queued', rowsDone: 0, rowsTotal: null, bytesHashed: 0, bytes: file.size, columns: [] };
-      this.loads.push(load);
-      return { file, id: load.id };
-    });
+    const queued = files.map((file) => ({ file, id: this.#queueLoad(file) }));
     // Files dropped while DuckDB is still starting wait for it instead of being lost.
     const engine = await this.#ready;
     if (!engine) {
@@ -193,8 +190,7 @@ export class Workbench {
           checks.push(checkFile(plan.version, entry, null, 'the engine is not running'));
           continue;
         }
-        const id = nextId++;
-        this.loads.push({ id, fileName: file.name, stage: 'queued', rowsDone: 0, rowsTotal: null, bytesHashed: 0, bytes: file.size, columns: [] });
+        const id = this.#queueLoad(file);
         try {
           const info = await this.#openOne(engine, file, id, table);
           checks.push(checkFile(plan.version, entry, { sha256: info.sha256, rows: info.rows, bytes: info.bytes }));
@@ -262,8 +258,7 @@ export class Workbench {
       .filter((c) => c.output || c.error);
     const results = notebookResults(`${session.title}.assay.md`, { name: this.versions?.engine ?? 'wasm-browser', version: this.versions?.duckdb ?? '' }, session.sources, cells);
     const html = renderSnapshot(session.text, results, { app: APP_VERSION, ranAt: new Date().toISOString(), params: session.notebook.frontMatter.params });
-    const base = session.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'notebook';
-    return { fileName: `${base}.snapshot.html`, html };
+    return { fileName: `${fileSlug(session.title)}.snapshot.html`, html };
   }
 
   /** Add a checks cell enforcing a version's contract to the open notebook. */
@@ -271,6 +266,13 @@ export class Workbench {
     const v = dataset.manifest.versions.find((x) => x.version === version);
     if (!this.session || !v?.contract) return;
     this.session.addBlock(null, { type: 'cell', kind: 'checks', body: contractChecksBody(v.contract, dataset.sources[version]!), name: `contract_${version}` });
+  }
+
+  /** Show a file as queued for loading; returns its load id. */
+  #queueLoad(file: File): number {
+    const id = nextId++;
+    this.loads.push({ id, fileName: file.name, stage: 'queued', rowsDone: 0, rowsTotal: null, bytesHashed: 0, bytes: file.size, columns: [] });
+    return id;
   }
 
   /** Open one queued file; throws what went wrong (the caller decides how to report it). */

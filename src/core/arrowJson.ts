@@ -42,11 +42,6 @@ export function toJson(value: unknown, type: DataType): JsonScalar {
   return String(value);
 }
 
-/** Column names and DuckDB-independent Arrow type names of a table. */
-export function tableColumns(table: Table): { name: string; type: string }[] {
-  return table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) }));
-}
-
 /**
  * The exact decimal text of an Arrow Decimal value: Arrow JS hands out the unscaled integer
  * (123.456 as DECIMAL(10,3) arrives as 123456), so the point is placed by the type's scale.

@@ -1,9 +1,10 @@
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { tableFromIPC } from 'apache-arrow';
 import { AssayError, isCancelled, messageOf } from '../core/errors';
 import { quoteIdent, quoteLiteral } from '../core/sql/quote';
 import { sourceNameFor } from '../core/sourceName';
+import { normaliseTimestamps } from '../core/sql/describe';
 import type { DuckBackend } from './DuckBackend';
-import type { ColumnInfo, EngineVersions, IngestProgress, OpenFileOptions, SourceFormat, SourceInfo } from './Engine';
+import type { EngineVersions, IngestProgress, OpenFileOptions, SourceFormat, SourceInfo } from './Engine';
 import { detectFormat } from './ingest/detectFormat';
 import type { IngestContext, ParquetModule } from './ingest/IngestContext';
 import { ingestArrow } from './ingest/ingestArrow';
@@ -139,7 +140,7 @@ export class EngineCore {
     try {
       await READERS[format](ctx);
       checkCancelled();
-      const columns = await this.#normaliseTimestamps(staging, op);
+      const columns = await normaliseTimestamps(async (sql) => tableFromIPC(await this.#run(sql, op)), staging);
       const rows = Number(tableFromIPC(await this.#run(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`, op)).get(0)!.toJSON().n);
       const sha256 = await hashing;
       await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`, op);
@@ -150,24 +151,6 @@ export class EngineCore {
       if (error instanceof AssayError) throw error;
       throw new AssayError('input', `cannot be opened as ${format}: ${messageOf(error)}`, { subject: fileName, cause: error });
     }
-  }
-
-  /**
-   * Timestamps with a time zone become plain UTC timestamps, so no query on them ever
-   * needs the icu extension (which DuckDB-WASM would try to download).
-   */
-  async #normaliseTimestamps(table: string, op: Operation): Promise<ColumnInfo[]> {
-    const describe = async () =>
-      tableFromIPC(await this.#run(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(table)})`, op))
-        .toArray()
-        .map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-    const columns = await describe();
-    const zoned = columns.filter((c) => c.type.startsWith('TIMESTAMP WITH TIME ZONE'));
-    if (zoned.length === 0) return columns;
-    for (const c of zoned) {
-      await this.#run(`ALTER TABLE ${quoteIdent(table)} ALTER ${quoteIdent(c.name)} TYPE TIMESTAMP USING ${quoteIdent(c.name)}::TIMESTAMP`, op);
-    }
-    return describe();
   }
 
   /** Runs `task` alone: one connection runs one thing at a time. */
@@ -225,9 +208,4 @@ export class EngineCore {
       op.inQuery = false;
     }
   }
-}
-
-/** Convenience for engines that return tables. */
-export function ipcToTable(ipc: Uint8Array): Table {
-  return tableFromIPC(ipc);
 }

@@ -1,4 +1,5 @@
 import { AssayError } from '../errors';
+import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { tableToJsonRows } from '../arrowJson';
 import { checkCountsSql, failingRowsSql, judgeRules, type CheckRule, type MetricOp, type Rule } from '../stats/checks';
@@ -114,7 +115,7 @@ export const checksCell: CellKind<ChecksSpec> = {
     return spec.rules.filter((r) => failingRowsSql(spec.source, r.rule) !== null).map((r) => `${name}_${r.name}`);
   },
   async run(spec, ctx) {
-    const columns = new Set((await ctx.query(`SELECT column_name FROM (DESCRIBE ${quoteIdent(spec.source)})`)).toArray().map((r) => String(r.column_name)));
+    const columns = new Set((await describeColumns(ctx.query, spec.source)).map((c) => c.name));
     for (const r of spec.rules) {
       const col = 'column' in r.rule ? r.rule.column : null;
       if (col !== null && !columns.has(col)) throw new AssayError('input', `rule ${r.name}: ${spec.source} has no column ${col}`, { subject: ctx.name });

@@ -1,4 +1,5 @@
 import { AssayError } from '../errors';
+import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { columnClass } from '../stats/profile';
 import {
@@ -166,7 +167,7 @@ export const driftCell: CellKind<DriftSpec> = {
     return [spec.baseline.toLowerCase(), spec.current.toLowerCase()];
   },
   async run(spec, ctx) {
-    const describe = async (t: string) => new Map((await ctx.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(t)})`)).toArray().map((r) => [String(r.column_name), String(r.column_type)]));
+    const describe = async (t: string) => new Map((await describeColumns(ctx.query, t)).map((c) => [c.name, c.type]));
     const [b, c] = [await describe(spec.baseline), await describe(spec.current)];
     const schema = {
       added: [...c.keys()].filter((k) => !b.has(k)),

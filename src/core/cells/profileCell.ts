@@ -1,4 +1,5 @@
 import { AssayError } from '../errors';
+import { describeColumns } from '../sql/describe';
 import { quoteIdent } from '../sql/quote';
 import {
   DEFAULT_THRESHOLDS,
@@ -110,7 +111,7 @@ export const profileCell: CellKind<ProfileSpec> = {
     return [spec.source.toLowerCase()];
   },
   async run(spec, ctx) {
-    const described = (await ctx.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(spec.source)})`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const described = await describeColumns(ctx.query, spec.source);
     let columns: ProfiledColumn[] = described;
     if (spec.columns) {
       const missing = spec.columns.filter((c) => !described.some((d) => d.name === c));

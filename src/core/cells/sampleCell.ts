@@ -1,4 +1,5 @@
 import { AssayError } from '../errors';
+import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
@@ -82,7 +83,7 @@ export const sampleCell: CellKind<SampleSpec> = {
     const seedValue = spec.seed ?? (ctx.params.seed as number | string | undefined);
     if (seedValue === undefined) throw new AssayError('input', 'no seed: give one in the spec or as the notebook parameter `seed`', { subject: ctx.name });
     const seed = String(seedValue);
-    const columns = new Set((await ctx.query(`SELECT column_name FROM (DESCRIBE ${quoteIdent(spec.source)})`)).toArray().map((r) => String(r.column_name)));
+    const columns = new Set((await describeColumns(ctx.query, spec.source)).map((c) => c.name));
     for (const c of [spec.stratify, spec.key, ...spec.strata, ...spec.mask]) {
       if (!columns.has(c)) throw new AssayError('input', `${spec.source} has no column ${c}`, { subject: ctx.name });
     }

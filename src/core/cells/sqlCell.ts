@@ -1,5 +1,6 @@
 import { quoteIdent } from '../sql/quote';
 import { referencedNames } from '../sql/referencedNames';
+import { describeColumns } from '../sql/describe';
 import { tableToJsonRows } from '../arrowJson';
 import type { CellKind } from './CellKind';
 
@@ -41,7 +42,7 @@ export const sqlCell: CellKind<SqlSpec> = {
       ? Number((await ctx.query(`SELECT count(*) AS n FROM ${quoteIdent(ctx.name)}`)).getChild('n')!.get(0))
       : table.numRows;
     // DuckDB's own type names, the same whichever engine (and Arrow build) ran the query.
-    const columns = (await ctx.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(ctx.name)})`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+    const columns = await describeColumns(ctx.query, ctx.name);
     return {
       table: shown,
       truncated,

@@ -1,5 +1,6 @@
 import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
 import { AssayError, messageOf, isCancelled } from '../../core/errors';
+import { describeColumns } from '../../core/sql/describe';
 import type { IngestContext } from './IngestContext';
 
 const DELIMITERS = [',', '\t', ';', '|'];
@@ -30,9 +31,9 @@ export async function ingestCsv(ctx: IngestContext): Promise<void> {
     // When rows disagree on their number of fields the sniffer gives up on the delimiter and
     // returns one column named after the whole header line. Re-reading with the delimiter
     // the header plainly uses turns that into an error that says which line is ragged.
-    const columns = (await ctx.query(`SELECT column_name FROM (DESCRIBE ${quoteIdent(ctx.table)})`)).toArray();
+    const columns = await describeColumns(ctx.query, ctx.table);
     if (columns.length === 1) {
-      const header = String(columns[0]!.column_name);
+      const header = columns[0]!.name;
       const delimiter = DELIMITERS.find((d) => header.includes(d));
       if (delimiter) await read(`, delim = ${quoteLiteral(delimiter)}`);
     }

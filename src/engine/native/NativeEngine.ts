@@ -8,7 +8,8 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AssayError, messageOf } from '../../core/errors';
 import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
 import { sourceNameFor } from '../../core/sourceName';
-import type { ColumnInfo, Engine, EngineVersions, OpenFileOptions, SourceFormat, SourceInfo } from '../Engine';
+import { normaliseTimestamps } from '../../core/sql/describe';
+import type { Engine, EngineVersions, OpenFileOptions, SourceFormat, SourceInfo } from '../Engine';
 import { detectFormat } from '../ingest/detectFormat';
 
 /**
@@ -65,7 +66,7 @@ export class NativeEngine implements Engine {
         sha256File(path),
         this.#conn.run(`CREATE TABLE ${quoteIdent(staging)} AS SELECT * FROM ${reader(quoteLiteral(path))}`),
       ]);
-      const columns = await this.#normalise(staging);
+      const columns = await normaliseTimestamps((sql) => this.query(sql), staging);
       const rows = Number((await this.query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`)).getChild('n')!.get(0));
       await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
       await this.#conn.run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
@@ -99,15 +100,6 @@ export class NativeEngine implements Engine {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }
-
-  async #normalise(table: string): Promise<ColumnInfo[]> {
-    const describe = async () =>
-      (await this.query(`SELECT column_name, column_type FROM (DESCRIBE ${quoteIdent(table)})`)).toArray().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-    const columns = await describe();
-    const zoned = columns.filter((c) => c.type.startsWith('TIMESTAMP WITH TIME ZONE'));
-    for (const c of zoned) await this.#conn.run(`ALTER TABLE ${quoteIdent(table)} ALTER ${quoteIdent(c.name)} TYPE TIMESTAMP USING ${quoteIdent(c.name)}::TIMESTAMP`);
-    return zoned.length ? describe() : columns;
   }
 
   async dropSource(name: string): Promise<void> {

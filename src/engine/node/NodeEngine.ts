@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { Table } from 'apache-arrow';
+import { tableFromIPC, type Table } from 'apache-arrow';
 import type * as DuckBlocking from '@duckdb/duckdb-wasm/blocking';
 import type { DuckBackend } from '../DuckBackend';
 import type { Engine, EngineVersions, OpenFileOptions, SourceInfo } from '../Engine';
-import { EngineCore, ipcToTable } from '../EngineCore';
+import { EngineCore } from '../EngineCore';
 
 const require = createRequire(import.meta.url);
 
@@ -74,7 +74,7 @@ export class NodeEngine implements Engine {
   }
 
   async query(sql: string): Promise<Table> {
-    return ipcToTable(await this.#core.queryIPC(sql));
+    return tableFromIPC(await this.#core.queryIPC(sql));
   }
   openFile(file: Blob, fileName: string, options?: OpenFileOptions): Promise<SourceInfo> {
     return this.#core.openFile(file, fileName, options);
