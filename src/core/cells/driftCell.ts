@@ -61,7 +61,7 @@ export interface ColumnDrift {
 }
 
 async function numericDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
-  const kw = (await q(ksWassersteinSql(baseline, current, column))).get(0)!.toJSON() as { d: number; w1: number; n1: number; n2: number };
+  const kw = (await q(ksWassersteinSql(baseline, current, column))).get(0)!.toJSON() as { d: number; w1: number; n1: number; n2: number; lo: number | null; hi: number | null };
   const n1 = Number(kw.n1 ?? 0);
   const n2 = Number(kw.n2 ?? 0);
   const qv = (await q(decileEdgesSql(baseline, column))).getChild('q')!.get(0) as { toArray(): ArrayLike<number | null> } | null;
@@ -79,7 +79,7 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
   const index = n1 && n2 ? psi(b, c) : null;
   const sb = b.reduce((s, x) => s + x, 0);
   const sc = c.reduce((s, x) => s + x, 0);
-  const range = (await q(`SELECT min(x) AS lo, max(x) AS hi FROM (SELECT ${quoteIdent(column)}::DOUBLE AS x FROM ${quoteIdent(baseline)} UNION ALL SELECT ${quoteIdent(column)}::DOUBLE FROM ${quoteIdent(current)})`)).get(0)!.toJSON() as { lo: number | null; hi: number | null };
+  const range = { lo: kw.lo, hi: kw.hi };
   let histogram: ColumnDrift['histogram'] = [];
   if (range.lo !== null && range.hi !== null) {
     const bins = 30;

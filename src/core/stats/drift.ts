@@ -15,14 +15,15 @@ function bothSides(baseline: string, current: string, column: string): string {
  * SQL for the two-sample Kolmogorov–Smirnov statistic and the Wasserstein-1 distance of a
  * numeric column, computed where the data is: both empirical CDFs are evaluated at every
  * distinct value (ties included, right-continuous, as SciPy's ks_2samp); D is their largest
- * gap and W₁ the area between them. One row comes back: d, w1, n1, n2.
+ * gap and W₁ the area between them. One row comes back: d, w1, n1, n2, and the range of both
+ * samples together (lo, hi) for the overlaid histogram.
  */
 export function ksWassersteinSql(baseline: string, current: string, column: string): string {
   return `WITH v AS (${bothSides(baseline, current, column)}),
 n AS (SELECT sum(b)::DOUBLE AS n1, sum(c)::DOUBLE AS n2 FROM v),
 g AS (SELECT x, sum(b)::DOUBLE AS nb, sum(c)::DOUBLE AS nc FROM v GROUP BY x),
 f AS (SELECT x, sum(nb) OVER (ORDER BY x) / n1 AS fb, sum(nc) OVER (ORDER BY x) / n2 AS fc, lead(x) OVER (ORDER BY x) - x AS dx FROM g, n)
-SELECT coalesce(max(abs(fb - fc)), 0) AS d, coalesce(sum(abs(fb - fc) * dx), 0) AS w1, any_value(n1) AS n1, any_value(n2) AS n2 FROM f, n`;
+SELECT coalesce(max(abs(fb - fc)), 0) AS d, coalesce(sum(abs(fb - fc) * dx), 0) AS w1, any_value(n1) AS n1, any_value(n2) AS n2, min(x) AS lo, max(x) AS hi FROM f, n`;
 }
 
 /** SQL for the baseline's deciles 10 %…90 % (linear interpolation): the PSI bin edges before de-duplication. */
