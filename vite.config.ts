@@ -3,8 +3,10 @@ import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM, CHROMIUM_ARGS } from './test/helpers/chromium.ts';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, extname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, extname, resolve } from 'node:path';
+import { patchCoiWorker } from './workers/patchCoiWorker.ts';
 
 /** Cross-origin isolation lets DuckDB-WASM use its threaded (coi) bundle. */
 const isolation = {
@@ -60,8 +62,29 @@ function servedFolders(): Plugin {
   };
 }
 
+/**
+ * Writes DuckDB-WASM's coi worker with the #2256 patch (see workers/patchCoiWorker.ts) to
+ * workers/generated/ (git-ignored; outside node_modules so the dev server does not
+ * pre-bundle it) and points the `assay-duckdb-coi-worker` import at it.
+ */
+function patchedCoiWorker(): Plugin {
+  const out = resolve('workers/generated/duckdb-browser-coi.worker.js');
+  return {
+    name: 'assay-patched-coi-worker',
+    config() {
+      const original = readFileSync(createRequire(import.meta.url).resolve('@duckdb/duckdb-wasm/dist/duckdb-browser-coi.worker.js'), 'utf8');
+      const patched = patchCoiWorker(original);
+      if (!existsSync(out) || readFileSync(out, 'utf8') !== patched) {
+        mkdirSync(resolve('workers/generated'), { recursive: true });
+        writeFileSync(out, patched);
+      }
+      return { resolve: { alias: [{ find: /^assay-duckdb-coi-worker(?=\?|$)/, replacement: out }] } };
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte(), servedFolders()],
+  plugins: [svelte(), servedFolders(), patchedCoiWorker()],
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },

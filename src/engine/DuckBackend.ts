@@ -8,7 +8,7 @@ export interface DuckBackend {
   startPending(sql: string): Promise<Uint8Array | null>;
   /** Advance the running query; same result contract as startPending. */
   pollPending(): Promise<Uint8Array | null>;
-  /** Next Arrow IPC record batch message of the finished query, or null at the end. */
+  /** Next Arrow IPC record batch message of the finished query; null while none is ready yet, an empty buffer at the end. */
   fetchResults(): Promise<Uint8Array | null>;
   /** Interrupt the running query. */
   cancelPending(): Promise<boolean>;

@@ -184,14 +184,28 @@ export class EngineCore {
         await new Promise((resolve) => setTimeout(resolve, 0));
         header = await backend.pollPending();
       }
+      // A result always starts with its schema. An empty one means the bytes were lost on
+      // the way out of wasm memory (duckdb-wasm #2256): fail, never return a short result.
+      if (header.byteLength === 0) throw new AssayError('engine', 'DuckDB returned a result without its schema (duckdb-wasm #2256); run the query again');
       const parts: Uint8Array[] = [header];
       let size = header.byteLength;
       for (;;) {
         const chunk = await backend.fetchResults();
-        if (!chunk || chunk.byteLength === 0) break;
+        // null means "no batch ready yet" (the threaded bundle produces batches on other
+        // threads); only an empty buffer ends the stream. Treating null as the end returned
+        // short results under load.
+        if (chunk === null) {
+          if (op.cancelled) throw cancelled();
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          continue;
+        }
+        if (chunk.byteLength === 0) break;
         parts.push(chunk);
         size += chunk.byteLength;
       }
+      // An interrupt while batches stream ends the stream early, which reads as a short
+      // (often empty) result: report it as the cancellation it is, never as data.
+      if (op.cancelled) throw cancelled();
       parts.push(IPC_EOS);
       const out = new Uint8Array(size + IPC_EOS.byteLength);
       let offset = 0;

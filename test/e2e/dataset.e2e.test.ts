@@ -40,7 +40,7 @@ describe('datasets and quality gates in Chromium', () => {
     await s.page.getByText('Triage of vendor batch B').click();
     await s.page.getByRole('button', { name: 'Run all' }).click();
     await expect
-      .poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status')).filter((x) => x !== 'ok')), { timeout: 30_000 })
+      .poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.filter((c) => c.getAttribute('data-status') !== 'ok').map((c) => `${c.getAttribute('data-name')}: ${c.getAttribute('data-status')} ${c.querySelector('[data-testid=cell-error]')?.textContent ?? ''}`)), { timeout: 30_000 })
       .toEqual([]);
     expect(await s.page.getByTestId('gate-status').textContent()).toMatch(/^\s*5 failing gates\s*$/);
     const gates = s.page.locator('[data-testid=nb-cell][data-name=gates]');

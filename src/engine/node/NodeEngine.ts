@@ -55,8 +55,11 @@ export class NodeEngine implements Engine {
     this.#core = core;
   }
 
-  /** Start an in-memory database. About a second on this machine. */
-  static async create(): Promise<NodeEngine> {
+  /**
+   * Start an in-memory database. About a second on this machine. `wrapBackend` lets tests
+   * put a backend that behaves like another platform's (slow batches, say) in between.
+   */
+  static async create(options: { wrapBackend?: (backend: DuckBackend) => DuckBackend } = {}): Promise<NodeEngine> {
     const duckdb = require('@duckdb/duckdb-wasm/blocking') as typeof DuckBlocking;
     const dist = dirname(require.resolve('@duckdb/duckdb-wasm/blocking'));
     const bundles = {
@@ -67,7 +70,8 @@ export class NodeEngine implements Engine {
     await db.instantiate();
     db.open({});
     const parquet = await import('parquet-wasm');
-    const core = new EngineCore(new NodeWasmBackend(db, 'eh'), parquet, 'wasm-node');
+    const backend: DuckBackend = new NodeWasmBackend(db, 'eh');
+    const core = new EngineCore(options.wrapBackend ? options.wrapBackend(backend) : backend, parquet, 'wasm-node');
     // A path that does not exist: an INSTALL or autoload miss fails at once instead of hanging.
     await core.init('/nonexistent/assay-duckdb-extensions');
     return new NodeEngine(core);
