@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import type { ReviewEvent } from '../review/ReviewEvent';
 
 /** A problem in a cell body, at a 1-based line of the body. */
 export interface BodyDiagnostic {
@@ -18,6 +19,11 @@ export interface CellContext {
   params: Record<string, unknown>;
   /** The result of an earlier cell by name, when it ran (for gates on metrics). */
   results?: (cell: string) => Record<string, unknown> | undefined;
+  /**
+   * A review cell's log: the events the host keeps for the cell (IndexedDB in the app),
+   * merged with the log file the spec names, if any (resolved against the notebook).
+   */
+  reviewEvents?: (cell: string, logFile: string | null) => Promise<ReviewEvent[]>;
 }
 
 /** What a cell produced: a table to show (optional) and a JSON-able result for snapshots and the CLI. */

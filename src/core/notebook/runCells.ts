@@ -1,5 +1,5 @@
 import { cellKind } from '../cells/registry';
-import type { CellOutput, QueryFn } from '../cells/CellKind';
+import type { CellContext, CellOutput, QueryFn } from '../cells/CellKind';
 import { messageOf } from '../errors';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import type { Analysis } from './analyzeNotebook';
@@ -29,6 +29,8 @@ export async function runCells(
     now?: () => number;
     /** Results of cells not run this time (a partial run), by lowercased name. */
     earlier?: (cell: string) => Record<string, unknown> | undefined;
+    /** Review logs, for review cells (see CellContext.reviewEvents). */
+    reviewEvents?: CellContext['reviewEvents'];
   },
 ): Promise<CellRun[]> {
   const now = ctx.now ?? (() => performance.now());
@@ -56,7 +58,7 @@ export async function runCells(
       run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads ${depName}, which failed`, elapsedMs: 0 };
     } else {
       try {
-        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results });
+        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results, reviewEvents: ctx.reviewEvents });
         output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {
