@@ -17,7 +17,7 @@ const isolation = {
 /** Folders served beside the app (dev) and copied into the build: data and example notebooks. */
 const SERVED: { dir: string; accept: (f: string) => boolean }[] = [
   { dir: 'sample-data', accept: (f) => ['.parquet', '.csv', '.jsonl', '.arrow', '.json'].includes(extname(f)) },
-  { dir: 'notebooks', accept: (f) => f.endsWith('.assay.md') },
+  { dir: 'notebooks', accept: (f) => f.endsWith('.assay.md') || f.endsWith('.review.jsonl') },
 ];
 
 /** `notebooks/index.json`: file and title of each example, for the start page. */
@@ -49,7 +49,7 @@ function servedFolders(): Plugin {
         }
         const folder = SERVED.find((f) => f.dir === dir)!;
         if (!files(dir, folder.accept).includes(name)) return next();
-        res.setHeader('Content-Type', dir === 'notebooks' ? 'text/markdown; charset=utf-8' : 'application/octet-stream');
+        res.setHeader('Content-Type', name.endsWith('.assay.md') ? 'text/markdown; charset=utf-8' : name.endsWith('.jsonl') ? 'application/jsonl; charset=utf-8' : 'application/octet-stream');
         res.end(readFileSync(join(dir, name)));
       });
     },

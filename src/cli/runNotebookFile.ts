@@ -6,6 +6,8 @@ import { AssayError, messageOf } from '../core/errors';
 import { parseNotebook } from '../core/notebook/parseNotebook';
 import { analyzeNotebook } from '../core/notebook/analyzeNotebook';
 import { runCells, type CellRun } from '../core/notebook/runCells';
+import { parseReviewLog } from '../core/review/reviewLogFile';
+import type { ReviewEvent } from '../core/review/ReviewEvent';
 import { sourceStatus, type SourceStatus } from '../core/notebook/sourceStatus';
 import { notebookResults, type NotebookResults } from '../core/notebook/notebookResults';
 import type { Diagnostic, SourceRef } from '../core/notebook/types';
@@ -68,9 +70,24 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
     }
   }
   const params = { ...notebook.frontMatter.params, ...options.params };
-  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params });
+  const reviewEvents = async (cell: string, logFile: string | null) => (logFile ? readReviewLog(resolve(root, logFile), logFile, boundary, options.allowOutside ?? false) : []);
+  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents });
   const v = await engine.versions();
   return { text, results: notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs), runs, diagnostics: all };
+}
+
+/** A review cell's log file; a line that is not an event fails the cell, naming file and line. */
+async function readReviewLog(path: string, shown: string, boundary: string, allowOutside: boolean): Promise<ReviewEvent[]> {
+  if (!allowOutside && !isInside(path, boundary)) throw new AssayError('input', `is outside the notebook's project folder ${boundary} (allow it explicitly)`, { subject: shown });
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (cause) {
+    throw new AssayError('input', `cannot read the review log (${messageOf(cause)})`, { subject: shown, cause });
+  }
+  const { events, problems } = parseReviewLog(text);
+  if (problems.length) throw new AssayError('input', `line ${problems[0]!.line}: ${problems[0]!.message}${problems.length > 1 ? ` (and ${problems.length - 1} more lines)` : ''}`, { subject: shown });
+  return events;
 }
 
 /** Open a file by path: natively where the engine reads paths itself, else as a Blob. */
