@@ -12,6 +12,13 @@ import type { NotebookStore } from './store/NotebookStore';
 import { confusionRowsSql } from '../core/stats/confusion';
 import { quoteIdent } from '../core/sql/quote';
 import type { ConfusionSpec } from '../core/cells/confusionCell';
+import { AssayError } from '../core/errors';
+import { foldReviewLog, lastUndoable } from '../core/review/foldReviewLog';
+import { mergeReviewEvents, parseReviewLog, serializeReviewLog } from '../core/review/reviewLogFile';
+import type { Decision, ReviewAction, ReviewEvent } from '../core/review/ReviewEvent';
+import { reannotationSql, REVIEW_COLUMNS, type ReviewSpec } from '../core/cells/reviewCell';
+import { tableToJsonRows, type JsonScalar } from '../core/arrowJson';
+import type { ExportFormat } from '../core/exportTable';
 
 /** Rows shown under a cell on request: a confusion cell's pair, a failing rule's view. */
 export interface DrillDown {
@@ -43,6 +50,30 @@ export interface NotebookHost {
   query(sql: string): Promise<Table>;
   /** Make `ref` queryable under its name; returns its fingerprint and row count. */
   provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number; pinned_sha256?: string }>;
+  /** The text of a file beside the notebook (a review log), or null where there is no such place. */
+  readBesideNotebook?(path: string, baseUrl: string | null): Promise<string | null>;
+  /** A relation as export file bytes. */
+  exportQuery?(sql: string, format: ExportFormat): Promise<Uint8Array>;
+  /** A file the user picked, by a path a record holds (an image beside the data). */
+  pickedFile?(path: string): File | null;
+}
+
+/** One record of a review queue. */
+export interface QueueRecord {
+  key: string;
+  label: string | null;
+  image: string | null;
+  fields: Record<string, JsonScalar>;
+}
+
+/** One decision as the review queue dispatches it. */
+export interface ReviewInput {
+  key: string;
+  action: ReviewAction;
+  reviewer: string;
+  oldLabel?: string | null;
+  label?: string | null;
+  note?: string | null;
 }
 
 /** How long typing may pause before the text is written to IndexedDB. */
@@ -69,6 +100,8 @@ export class NotebookSession {
   running = $state(false);
   /** Open drill-downs, by cell name (lowercased). */
   drills = $state<Record<string, DrillDown>>({});
+  /** Each review cell's log (the store's events and its log file's), by cell name (lowercased). */
+  reviews = $state.raw<Record<string, ReviewEvent[]>>({});
   #analysis: Analysis = analyzeNotebook(this.notebook);
   #host: NotebookHost;
   #store: NotebookStore | null;
@@ -77,6 +110,8 @@ export class NotebookSession {
   #sourcesReady = false;
   #autoRunTimer: ReturnType<typeof setTimeout> | null = null;
   #autoRunNames = new Set<string>();
+  #reviewTimer: ReturnType<typeof setTimeout> | null = null;
+  #reviewRerun = new Set<string>();
 
   constructor(init: { id: string; text: string; baseUrl: string | null; host: NotebookHost; store: NotebookStore | null }) {
     this.id = init.id;
@@ -152,6 +187,148 @@ export class NotebookSession {
   /** Run a cell and everything downstream of it. */
   runCell(name: string): Promise<void> {
     return this.#run(downstreamOf(this.#analysis, name));
+  }
+
+  /** The standing decision per record key of a review cell. */
+  decisions(cell: string): Map<string, Decision> {
+    return foldReviewLog(this.reviews[cell.toLowerCase()] ?? []);
+  }
+
+  /**
+   * Record one review decision. Resolves only once IndexedDB holds it, so the queue shows
+   * the next record after the decision is safe; the cell's numbers follow shortly after.
+   */
+  async review(cellName: string, input: ReviewInput): Promise<ReviewEvent> {
+    const cell = this.#analysis.cells.get(cellName.toLowerCase());
+    if (!cell) throw new AssayError('notebook', `no cell ${cellName}`);
+    const event: ReviewEvent = {
+      id: crypto.randomUUID(),
+      at: new Date().toISOString(),
+      notebook: this.title,
+      cell: cell.block.name,
+      key: input.key,
+      action: input.action,
+      old_label: input.oldLabel ?? null,
+      ...(input.action === 'relabel' ? { label: input.label ?? null } : {}),
+      note: input.note?.trim() ? input.note.trim() : null,
+      reviewer: input.reviewer,
+      seed: String(this.cells[cell.block.name.toLowerCase()]?.output?.result.seed ?? this.notebook.frontMatter.params.seed ?? ''),
+    };
+    await this.#appendReview(event);
+    return event;
+  }
+
+  /** Withdraw the reviewer's latest decision in this cell; returns its key (to go back to), or null. */
+  async undoReview(cellName: string, reviewer: string): Promise<string | null> {
+    const key = cellName.toLowerCase();
+    const target = lastUndoable(this.reviews[key] ?? [], reviewer);
+    if (!target) return null;
+    await this.#appendReview({ ...target, id: crypto.randomUUID(), at: new Date().toISOString(), action: 'undo', undoes: target.id, label: undefined, note: null, old_label: undefined });
+    return target.key;
+  }
+
+  /** The cell's review log as a file (JSON Lines). */
+  reviewLogText(cellName: string): string {
+    return serializeReviewLog(this.reviews[cellName.toLowerCase()] ?? []);
+  }
+
+  /** Import a review log file: new events are stored, ones already here are skipped, bad lines reported. */
+  async importReviewLog(cellName: string, fileName: string, text: string): Promise<{ added: number; skipped: number; problems: string[] }> {
+    if (!this.#store) throw new AssayError('storage', 'the browser database is unavailable, so an imported log could not be kept', { subject: fileName });
+    const { events, problems } = parseReviewLog(text);
+    const key = cellName.toLowerCase();
+    // "New" is relative to the log the cell already reads (the browser's store and the
+    // notebook's log file); everything imported is kept in the store either way.
+    const known = new Set((this.reviews[key] ?? []).map((e) => e.id));
+    await this.#store.importReviewEvents(this.id, events);
+    const added = events.filter((e) => !known.has(e.id)).length;
+    this.reviews = { ...this.reviews, [key]: mergeReviewEvents(this.reviews[key] ?? [], events.filter((e) => e.cell.toLowerCase() === key)) };
+    this.#rerunSoon(key);
+    return { added, skipped: events.length - added, problems: problems.map((p) => `${fileName} line ${p.line}: ${p.message}`) };
+  }
+
+  /**
+   * A review cell's queue as plain records, in queue order: key, current label, image path,
+   * and the fields to show (the review's own columns left out).
+   */
+  reviewQueue(cellName: string): { records: QueueRecord[]; taxonomy: string[]; spec: ReviewSpec | null } {
+    const key = cellName.toLowerCase();
+    const spec = (this.#analysis.cells.get(key)?.spec as ReviewSpec | null | undefined) ?? null;
+    const output = this.cells[key]?.output;
+    if (!spec || !output?.table) return { records: [], taxonomy: [], spec };
+    const records = tableToJsonRows(output.table).map((row) => {
+      const fields = Object.fromEntries(Object.entries(row).filter(([k]) => !(REVIEW_COLUMNS as readonly string[]).includes(k)));
+      const image = spec.image ? row[spec.image] : null;
+      return { key: String(row[spec.key]), label: row[spec.label] === null ? null : String(row[spec.label]), image: image === null || image === undefined ? null : String(image), fields };
+    });
+    return { records, taxonomy: (output.result.taxonomy as string[] | undefined) ?? [], spec };
+  }
+
+  /** The picked file a record's image path names, if the user opened its folder. */
+  imageFile(path: string): File | null {
+    return this.#host.pickedFile?.(path) ?? null;
+  }
+
+  /** A relation as export bytes (see Workbench.exportQuery). */
+  exportQuery(sql: string, format: ExportFormat): Promise<Uint8Array> {
+    if (!this.#host.exportQuery) throw new AssayError('engine', 'exports are not available here');
+    return this.#host.exportQuery(sql, format);
+  }
+
+  /** Every row of a cell's view (a sample, say) as export bytes. */
+  exportView(cellName: string, format: ExportFormat): Promise<Uint8Array> {
+    return this.exportQuery(`SELECT * FROM ${quoteIdent(cellName)}`, format);
+  }
+
+  /** SQL for a review cell's re-annotation request (its rejected and relabelled records). */
+  reannotationSql(cellName: string): string | null {
+    const cell = this.#analysis.cells.get(cellName.toLowerCase());
+    const spec = cell?.spec as ReviewSpec | null | undefined;
+    return spec && cell ? reannotationSql(cell.block.name, spec) : null;
+  }
+
+  async #appendReview(event: ReviewEvent): Promise<void> {
+    if (!this.#store) throw new AssayError('storage', 'review decisions cannot be kept: the browser database is unavailable (a private window?)');
+    await this.#store.appendReviewEvent(this.id, event);
+    const key = event.cell.toLowerCase();
+    this.reviews = { ...this.reviews, [key]: [...(this.reviews[key] ?? []), event] };
+    this.#rerunSoon(key);
+  }
+
+  /** Re-run a cell and its downstream after a short pause (decisions come in bursts). */
+  #rerunSoon(name: string): void {
+    if (this.#reviewTimer) clearTimeout(this.#reviewTimer);
+    this.#reviewRerun.add(name);
+    const fire = () => {
+      if (this.running) {
+        this.#reviewTimer = setTimeout(fire, 100);
+        return;
+      }
+      this.#reviewTimer = null;
+      const names = new Set<string>();
+      for (const n of this.#reviewRerun) if (this.#analysis.cells.has(n)) downstreamOf(this.#analysis, n).forEach((d) => names.add(d));
+      this.#reviewRerun.clear();
+      const ordered = this.#analysis.order.filter((n) => names.has(n));
+      if (ordered.length) void this.#run(ordered);
+    };
+    this.#reviewTimer = setTimeout(fire, 150);
+  }
+
+  /** The log the review cell runs on: this notebook's stored events and its log file's. */
+  async #reviewEvents(cell: string, logFile: string | null): Promise<ReviewEvent[]> {
+    const stored = this.#store ? await this.#store.reviewEvents(this.id, cell) : [];
+    let fromFile: ReviewEvent[] = [];
+    if (logFile && this.#host.readBesideNotebook) {
+      const text = await this.#host.readBesideNotebook(logFile, this.baseUrl);
+      if (text !== null) {
+        const { events, problems } = parseReviewLog(text);
+        if (problems.length) throw new AssayError('input', `line ${problems[0]!.line}: ${problems[0]!.message}`, { subject: logFile });
+        fromFile = events;
+      }
+    }
+    const all = mergeReviewEvents(fromFile, stored);
+    this.reviews = { ...this.reviews, [cell.toLowerCase()]: all };
+    return all;
   }
 
   /** Show the rows whose reference and compared labels are this pair (a confusion cell's drill-down). */
@@ -306,6 +483,7 @@ export class NotebookSession {
         params: this.notebook.frontMatter.params,
         only: names,
         earlier: (cell) => this.cells[cell]?.output?.result,
+        reviewEvents: (cell, logFile) => this.#reviewEvents(cell, logFile),
         onCell: (run) => {
           const key = run.name.toLowerCase();
           this.cells[key] = { status: run.status, output: run.output ?? null, error: run.error ?? null, elapsedMs: run.elapsedMs };

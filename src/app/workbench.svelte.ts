@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import { tableToCsv, tableToJsonLines, type ExportFormat } from '../core/exportTable';
 import { AssayError, isCancelled, messageOf } from '../core/errors';
 import { sourceNameFor } from '../core/sourceName';
 import type { ColumnInfo, SourceInfo } from '../engine/Engine';
@@ -107,6 +108,7 @@ export class Workbench {
   store: NotebookStore | null = null;
   #engine: WorkerEngine | null = null;
   #ready: Promise<WorkerEngine | null>;
+  #picked: File[] = [];
   #resolveReady!: (engine: WorkerEngine | null) => void;
 
   constructor(initialSql = 'SELECT 42 AS answer') {
@@ -154,7 +156,19 @@ export class Workbench {
    * is opened and its checksum, size and row count compared with the manifest; each version
    * becomes a source named <dataset>_<version>. Problems are reported by file.
    */
+  /**
+   * A file the user picked (with a dataset or its folder) by a path a record holds, such as
+   * an image path: matched on the path within the picked folder, else on the file name.
+   * Only files the user chose are ever read.
+   */
+  pickedFile(path: string): File | null {
+    const clean = path.replace(/^\.?\//, '');
+    const within = (f: File) => (f.webkitRelativePath || f.name).split('/').slice(1).join('/');
+    return this.#picked.find((f) => within(f) === clean || f.webkitRelativePath === clean) ?? this.#picked.find((f) => f.name === clean.split('/').pop()) ?? null;
+  }
+
   async openDataset(files: readonly File[]): Promise<OpenDataset | null> {
+    this.#picked = [...files.filter((f) => !this.#picked.includes(f)), ...this.#picked];
     const manifestFile = files.find((f) => f.name.endsWith('.json'));
     if (!manifestFile) {
       this.notify('error', 'No manifest among the picked files: pick the dataset’s .json manifest together with its data files, or their folder.');
@@ -416,7 +430,27 @@ export class Workbench {
       return engine.query(sql);
     },
     provideSource: (ref, baseUrl) => this.#provideSource(ref, baseUrl),
+    readBesideNotebook: async (path, baseUrl) => {
+      if (!baseUrl) return null;
+      const res = await fetch(new URL(path, baseUrl));
+      if (!res.ok) throw new AssayError('input', `cannot be fetched beside the notebook (HTTP ${res.status})`, { subject: path });
+      return res.text();
+    },
+    exportQuery: (sql, format) => this.exportQuery(sql, format),
+    pickedFile: (path) => this.pickedFile(path),
   };
+
+  /**
+   * A relation (a sample, a re-annotation request) as an export file's bytes: CSV and JSON
+   * Lines written here from the rows, Parquet by the engine.
+   */
+  async exportQuery(sql: string, format: ExportFormat): Promise<Uint8Array> {
+    const engine = await this.#ready;
+    if (!engine) throw new AssayError('engine', `the engine is not running (${this.startError})`);
+    if (format === 'parquet') return engine.exportParquet(sql);
+    const table = await engine.query(sql);
+    return new TextEncoder().encode(format === 'csv' ? tableToCsv(table) : tableToJsonLines(table));
+  }
 
   /**
    * Make a notebook's source queryable under its name: an open source of that name, else an

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { AssayError, messageOf } from '../../core/errors';
+import type { ReviewEvent } from '../../core/review/ReviewEvent';
 
 /** A saved notebook: its whole text (the file is the notebook). */
 export interface StoredNotebook {
@@ -22,9 +23,18 @@ export interface Revision {
   reason: string;
 }
 
+/** A review event as stored: the notebook it belongs to here, and the event as logged. */
+interface StoredReviewEvent {
+  id: string;
+  owner: string;
+  cell: string;
+  event: ReviewEvent;
+}
+
 interface AssaySchema extends DBSchema {
   notebooks: { key: string; value: StoredNotebook; indexes: { byOrigin: string } };
   revisions: { key: number; value: Revision; indexes: { byNotebook: [string, number] } };
+  reviewEvents: { key: string; value: StoredReviewEvent; indexes: { byCell: [string, string] } };
 }
 
 /** Edits closer together than this update the newest revision instead of adding one. */
@@ -46,12 +56,20 @@ export class NotebookStore {
 
   static async open(name = 'assay', now: () => number = Date.now): Promise<NotebookStore> {
     try {
-      const db = await openDB<AssaySchema>(name, 1, {
-        upgrade(db) {
-          const nb = db.createObjectStore('notebooks', { keyPath: 'id' });
-          nb.createIndex('byOrigin', 'origin');
-          const rev = db.createObjectStore('revisions', { keyPath: 'rev', autoIncrement: true });
-          rev.createIndex('byNotebook', ['notebookId', 'savedAt']);
+      const db = await openDB<AssaySchema>(name, 2, {
+        upgrade(db, oldVersion) {
+          if (oldVersion < 1) {
+            const nb = db.createObjectStore('notebooks', { keyPath: 'id' });
+            nb.createIndex('byOrigin', 'origin');
+            const rev = db.createObjectStore('revisions', { keyPath: 'rev', autoIncrement: true });
+            rev.createIndex('byNotebook', ['notebookId', 'savedAt']);
+          }
+          if (oldVersion < 2) {
+            // Keyed by the event's own id: storing an event twice (an import of a log that
+            // is already here) leaves one copy.
+            const review = db.createObjectStore('reviewEvents', { keyPath: 'id' });
+            review.createIndex('byCell', ['owner', 'cell']);
+          }
         },
       });
       return new NotebookStore(db, now);
@@ -138,6 +156,39 @@ export class NotebookStore {
       const keys = await tx.objectStore('revisions').index('byNotebook').getAllKeys(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
       for (const k of keys) await tx.objectStore('revisions').delete(k);
       await tx.done;
+    });
+  }
+
+  /**
+   * Append one review decision; resolves once IndexedDB has committed it, which is when the
+   * review queue may show the next record.
+   */
+  async appendReviewEvent(owner: string, event: ReviewEvent): Promise<void> {
+    await this.#guard('keep the review decision', async () => {
+      const tx = this.#db.transaction('reviewEvents', 'readwrite', { durability: 'strict' });
+      // Together, so a refused add (an id already stored) does not leave tx.done unhandled.
+      await Promise.all([tx.store.add({ id: event.id, owner, cell: event.cell.toLowerCase(), event }), tx.done]);
+    });
+  }
+
+  /** The review events of one cell of a notebook. */
+  async reviewEvents(owner: string, cell: string): Promise<ReviewEvent[]> {
+    const rows = await this.#guard('read the review log', () => this.#db.getAllFromIndex('reviewEvents', 'byCell', [owner, cell.toLowerCase()]));
+    return rows.map((r) => r.event);
+  }
+
+  /** Add events from a log file; those already here (same id) are skipped. Returns how many were new. */
+  async importReviewEvents(owner: string, events: readonly ReviewEvent[]): Promise<number> {
+    return this.#guard('import the review log', async () => {
+      const tx = this.#db.transaction('reviewEvents', 'readwrite');
+      let added = 0;
+      for (const event of events) {
+        if (await tx.store.getKey(event.id)) continue;
+        await tx.store.add({ id: event.id, owner, cell: event.cell.toLowerCase(), event });
+        added++;
+      }
+      await tx.done;
+      return added;
     });
   }
 

@@ -7,6 +7,7 @@ import ProfileOutput from './ProfileOutput.svelte';
 import ChecksOutput from './ChecksOutput.svelte';
 import DriftOutput from './DriftOutput.svelte';
 import SampleOutput from './SampleOutput.svelte';
+import ReviewOutput from './ReviewOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -24,4 +25,5 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   checks: ChecksOutput,
   drift: DriftOutput as Component<OutputProps>,
   sample: SampleOutput as Component<OutputProps>,
+  review: ReviewOutput,
 };

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { NotebookStore, REVISION_INTERVAL_MS } from '../../../src/app/store/NotebookStore';
 import { AssayError } from '../../../src/core/errors';
+import { openDB } from 'idb';
+import type { ReviewEvent } from '../../../src/core/review/ReviewEvent';
 
 describe('NotebookStore (IndexedDB)', () => {
   let store: NotebookStore | null = null;
@@ -53,5 +55,36 @@ describe('NotebookStore (IndexedDB)', () => {
     expect(err).toBeInstanceOf(AssayError);
     expect((err as AssayError).kind).toBe('storage');
     expect((err as Error).message).toMatch(/cannot save the notebook: the notebook no longer exists/);
+  });
+
+  test('review events: appended per cell, read back, and a log imported twice is stored once', async () => {
+    store = await NotebookStore.open(`assay-test-${crypto.randomUUID()}`);
+    const ev = (id: string, cell: string, key: string): ReviewEvent => ({ id, at: '2026-11-22T09:00:00.000Z', notebook: 'nb', cell, key, action: 'accept', reviewer: 'ana', seed: '1' });
+    await store.appendReviewEvent('nb-1', ev('a', 'Spot_Review', 'k1'));
+    await store.appendReviewEvent('nb-1', ev('b', 'spot_review', 'k2'));
+    await store.appendReviewEvent('nb-1', ev('c', 'other', 'k3'));
+    await store.appendReviewEvent('nb-2', ev('d', 'spot_review', 'k4'));
+    expect((await store.reviewEvents('nb-1', 'spot_review')).map((e) => e.id).sort()).toEqual(['a', 'b']);
+    // An event is never written twice under one id.
+    await expect(store.appendReviewEvent('nb-1', ev('a', 'spot_review', 'k1'))).rejects.toBeInstanceOf(AssayError);
+    const log = [ev('a', 'spot_review', 'k1'), ev('e', 'spot_review', 'k5'), ev('f', 'spot_review', 'k6')];
+    expect(await store.importReviewEvents('nb-1', log)).toBe(2);
+    expect(await store.importReviewEvents('nb-1', log)).toBe(0);
+    expect((await store.reviewEvents('nb-1', 'spot_review')).map((e) => e.id).sort()).toEqual(['a', 'b', 'e', 'f']);
+  });
+
+  test('a database from before review logs is upgraded with its notebooks intact', async () => {
+    const name = `assay-test-${crypto.randomUUID()}`;
+    const v1 = await openDB(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('notebooks', { keyPath: 'id' }).createIndex('byOrigin', 'origin');
+        db.createObjectStore('revisions', { keyPath: 'rev', autoIncrement: true }).createIndex('byNotebook', ['notebookId', 'savedAt']);
+      },
+    });
+    await v1.put('notebooks', { id: 'old', title: 'Kept', text: '# Kept\n', createdAt: 1, updatedAt: 1, origin: null });
+    v1.close();
+    store = await NotebookStore.open(name);
+    expect((await store.get('old'))?.text).toBe('# Kept\n');
+    expect(await store.reviewEvents('old', 'x')).toEqual([]);
   });
 });

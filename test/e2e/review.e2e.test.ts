@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { openApp, type AppSession } from './harness';
+
+/**
+ * Issue: a reviewer works through the spot-check queue by keyboard, the page is reloaded mid
+ * queue, and every decision is still there with the queue resumed; the log exports and
+ * imports back without duplicating anything.
+ */
+describe('the review queue in Chromium', () => {
+  let s: AppSession;
+  beforeAll(async () => {
+    s = await openApp('/');
+    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+    await s.page.locator('[data-testid=example]').first().waitFor();
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  const review = () => s.page.locator('[data-testid=nb-cell][data-name=spot_review]');
+  const runAll = async () => {
+    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await expect.poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.every((c) => c.getAttribute('data-status') === 'ok')), { timeout: 30_000 }).toBe(true);
+  };
+  const key = () => review().getByTestId('review-key').textContent();
+
+  test('decisions by keyboard are kept across a reload, and the queue resumes where it stopped', async () => {
+    await s.page.getByText('Reviewer spot check, 5 % per class').click();
+    await runAll();
+    // The checked-in log already holds 10 decisions, 3 of them rejections or relabels.
+    expect(await review().getByTestId('review-progress').textContent()).toBe('10 of 152');
+    expect(await review().getByTestId('review-reject-rate').textContent()).toBe('30.0 %');
+    // The sample exports as CSV (the e-mail column masked), JSON Lines and Parquet.
+    const spot = s.page.locator('[data-testid=nb-cell][data-name=spot]');
+    const fetchExport = async (button: string) => {
+      const [d] = await Promise.all([s.page.waitForEvent('download'), spot.getByRole('button', { name: button, exact: true }).click()]);
+      return { name: d.suggestedFilename(), bytes: readFileSync((await d.path())!) };
+    };
+    const csv = await fetchExport('CSV');
+    const lines = csv.bytes.toString('utf8').trimEnd().split('\r\n');
+    expect(csv.name).toBe('spot.csv');
+    expect(lines).toHaveLength(153);
+    const emailAt = lines[0]!.split(',').indexOf('annotator_email');
+    expect(new Set(lines.slice(1).map((l) => l.split(',')[emailAt]))).toEqual(new Set(['•••', '']));
+    expect((await fetchExport('JSON Lines')).bytes.toString('utf8').trim().split('\n')).toHaveLength(152);
+    const parquet = await fetchExport('Parquet');
+    expect([parquet.name, parquet.bytes.subarray(0, 4).toString(), parquet.bytes.subarray(-4).toString()]).toEqual(['spot.parquet', 'PAR1', 'PAR1']);
+
+    await review().getByTestId('reviewer').fill('e2e reviewer');
+    await review().getByTestId('reviewer').press('Tab');
+    const queue = review().getByTestId('review-queue');
+    await queue.focus();
+
+    const seen: string[] = [];
+    const next = async (press: () => Promise<void>) => {
+      const before = (await key())!;
+      seen.push(before);
+      await press();
+      await expect.poll(key, { timeout: 10_000 }).not.toBe(before);
+    };
+    await next(() => queue.press('a')); // accept
+    await next(() => queue.press('r')); // reject
+    await next(() => queue.press('4')); // relabel as scratch
+    // A note, then reject: the note goes with the decision.
+    const fourth = (await key())!;
+    await queue.press('n');
+    await review().getByTestId('review-note').fill('blurry, retake');
+    await review().getByTestId('review-note').press('Enter');
+    await next(() => queue.press('r'));
+    // Undo takes back the rejection and shows that record again; accept it instead.
+    await queue.press('u');
+    await expect.poll(key, { timeout: 10_000 }).toBe(fourth);
+    await next(() => queue.press('a'));
+    const resumeAt = (await key())!;
+    // Four records decided; the fourth was shown twice (before and after the undo).
+    expect(new Set(seen).size).toBe(4);
+    expect([seen[3], seen[4]]).toEqual([fourth, fourth]);
+    await expect.poll(() => review().getByTestId('review-progress').textContent(), { timeout: 10_000 }).toBe('14 of 152');
+    // 3 + 1 rejected + 1 relabelled of 14.
+    await expect.poll(() => review().getByTestId('review-reject-rate').textContent(), { timeout: 10_000 }).toBe('35.7 %');
+
+    // Reload mid-queue (the address names the notebook, so it reopens): nothing is lost and
+    // the queue resumes at the next open record.
+    await s.page.reload();
+    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+    await review().waitFor();
+    await runAll();
+    expect(await review().getByTestId('review-progress').textContent()).toBe('14 of 152');
+    expect(await review().getByTestId('review-reject-rate').textContent()).toBe('35.7 %');
+    expect(await key()).toBe(resumeAt);
+    expect(await review().getByTestId('reviewer').inputValue()).toBe('e2e reviewer');
+    // The decisions are the view checks gate on: the gate over the reject rate fails.
+    const gate = s.page.locator('[data-testid=nb-cell][data-name=review_gate]');
+    expect(await gate.getByTestId('checks-status').textContent()).toBe('FAIL');
+
+    // The log exports (the file's 12 events and this session's 6) and imports back as nothing new.
+    const [download] = await Promise.all([s.page.waitForEvent('download'), review().getByRole('button', { name: 'Export review log' }).click()]);
+    const text = readFileSync((await download.path())!, 'utf8');
+    const events = text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events).toHaveLength(18);
+    const mine = events.filter((e) => e.reviewer === 'e2e reviewer');
+    expect(mine.map((e) => e.action)).toEqual(['accept', 'reject', 'relabel', 'reject', 'undo', 'accept']);
+    expect(mine[2].label).toBe('scratch');
+    expect(mine[3]).toMatchObject({ key: fourth, note: 'blurry, retake' });
+    expect(mine[4].undoes).toBe(mine[3].id);
+    await review().getByTestId('review-import').setInputFiles({ name: 'spot_review.review.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(text) });
+    await expect.poll(() => review().getByTestId('review-message').textContent(), { timeout: 10_000 }).toBe('spot_review.review.jsonl: 0 new decisions, 18 already here');
+    expect(await review().getByTestId('review-progress').textContent()).toBe('14 of 152');
+    expect(s.errors).toEqual([]);
+  });
+});
