@@ -77,6 +77,7 @@ export function parseNotebook(input: string, kinds: ReadonlySet<string> = new Se
     const body = lines.slice(i + 1, end).join('\n');
     const cell: CellBlock = { type: 'cell', id: `b${++counter}`, kind, name, options, info: m[2]!, body, fence, line: i + 1 };
     if (end - i - 1 === 1 && body === '') cell.blankLine = true;
+    if (closeAt >= 0 && lines[closeAt] !== fence) cell.close = lines[closeAt]!;
     blocks.push(cell);
     if (!kinds.has(kind)) {
       diagnostics.push({ line: i + 1, severity: 'error', cell: name, message: `unknown cell kind "${kind}" (known: ${[...kinds].sort().join(', ')})` });

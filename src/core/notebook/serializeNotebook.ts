@@ -14,7 +14,9 @@ export function serializeCell(cell: CellBlock): string {
   const raw = cell.info?.trim().split(/\s+/).filter(Boolean);
   const info = raw && raw.length === words.length && raw.every((w, i) => w === words[i]) ? cell.info! : words.join(' ');
   const fence = safeFence(cell.fence, cell.body);
-  return `${fence}${info}\n${cell.body === '' && !cell.blankLine ? '' : cell.body + '\n'}${fence}\n`;
+  // The closing line as written survives while the opening fence is still safe for the body.
+  const close = fence === cell.fence && cell.close !== undefined ? cell.close : fence;
+  return `${fence}${info}\n${cell.body === '' && !cell.blankLine ? '' : cell.body + '\n'}${close}\n`;
 }
 
 /**

@@ -52,6 +52,8 @@ export interface CellBlock {
   body: string;
   /** The fence characters used (``` or ~~~ or longer). */
   fence: string;
+  /** The closing line as written, when it is not just `fence` (longer, or with trailing spaces). */
+  close?: string;
   /** Line of the opening fence. */
   line: number;
 }

@@ -63,6 +63,14 @@ describe('parseNotebook', () => {
     }
   });
 
+  test('a closing fence longer than the opening one, or with trailing spaces, is kept as written (found by the fuzz test)', () => {
+    for (const text of ['```sql a\nSELECT 1\n``````\n', '```sql a\nSELECT 1\n```  \n', '~~~sql a\nSELECT 1\n~~~~\n']) {
+      const { notebook, diagnostics } = parseNotebook(text);
+      expect(diagnostics).toEqual([]);
+      expect(serializeNotebook(notebook)).toBe(text);
+    }
+  });
+
   test('dependencies, run order and downstream', () => {
     const text = '```sql c\nSELECT * FROM b JOIN a USING (k)\n```\n```sql a\nSELECT 1 AS k\n```\n```sql b\nSELECT * FROM "A"\n```\n```sql d\nSELECT 2\n```\n';
     const analysis = analyzeNotebook(parseNotebook(text).notebook);
