@@ -98,6 +98,8 @@ export class NotebookSession {
   saveState = $state<'saved' | 'saving' | 'pending' | 'failed'>('saved');
   saveError = $state<string | null>(null);
   running = $state(false);
+  /** When the last run finished (ISO time), for the readout's provenance. */
+  lastRunAt = $state<string | null>(null);
   /** Open drill-downs, by cell name (lowercased). */
   drills = $state<Record<string, DrillDown>>({});
   /** Each review cell's log (the store's events and its log file's), by cell name (lowercased). */
@@ -493,6 +495,7 @@ export class NotebookSession {
       for (const n of names) if (this.cells[n]?.status === 'running') this.cells[n] = { status: 'error', output: null, error: messageOf(error), elapsedMs: null };
     } finally {
       this.running = false;
+      this.lastRunAt = new Date().toISOString();
     }
   }
 

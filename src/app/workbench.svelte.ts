@@ -271,7 +271,7 @@ export class Workbench {
       })
       .filter((c) => c.output || c.error);
     const results = notebookResults(`${session.title}.assay.md`, { name: this.versions?.engine ?? 'wasm-browser', version: this.versions?.duckdb ?? '' }, session.sources, cells);
-    const html = renderSnapshot(session.text, results, { app: APP_VERSION, ranAt: new Date().toISOString(), params: session.notebook.frontMatter.params });
+    const html = renderSnapshot(session.text, results, { app: APP_VERSION, ranAt: session.lastRunAt ?? 'not run', params: session.notebook.frontMatter.params });
     return { fileName: `${fileSlug(session.title)}.snapshot.html`, html };
   }
 

@@ -1,6 +1,7 @@
 import { escapeHtml, renderMarkdown } from '../markdown';
 import { parseNotebook } from '../notebook/parseNotebook';
 import type { NotebookResults } from '../notebook/notebookResults';
+import { svgChart, type ChartResult } from './svgChart';
 
 /** Where a snapshot came from, printed in its footer. */
 export interface Provenance {
@@ -99,6 +100,27 @@ function renderCell(kind: string, r: Result): string {
         cols.map((c) => [c.column, c.drifted ? 'drifted' : 'stable', c.psi, c.ks_statistic, c.ks_pvalue, c.wasserstein, c.js_distance, c.chi2_statistic, c.chi2_pvalue, c.chi2_dof]),
       )}`;
     }
+    case 'chart':
+      return svgChart(r as unknown as ChartResult);
+    case 'sample': {
+      // The per-class sizes only: the sampled keys are rows, and a snapshot holds no rows.
+      const per = (r.per_class as Result[]) ?? [];
+      return `<p class="meta">${num(r.total)} records to review · ${num((r.fraction as number) * 100, 1)} % per class, at least ${num(r.min_per_class)} · seed ${e(String(r.seed))}</p>${table(
+        ['class', 'population', 'sample', 'share'],
+        per.map((c) => [c.class ?? 'NULL', c.population, c.size, `${((c.share as number) * 100).toFixed(1)} %`]),
+      )}`;
+    }
+    case 'review': {
+      const per = (r.per_class as Result[]) ?? [];
+      const pct = (x: unknown) => (x === null || x === undefined ? '—' : `${((x as number) * 100).toFixed(1)} %`);
+      const t = (r.throughput as Result | undefined) ?? {};
+      return `<p class="meta">${num(r.reviewed)} of ${num(r.total)} reviewed · reject rate ${pct(r.reject_rate)}${r.reject_low === null ? '' : ` (95 % ${pct(r.reject_low)} – ${pct(r.reject_high)})`}${
+        t.records_per_hour ? ` · ${num(Math.round(t.records_per_hour as number))} records/hour, median ${num(t.median_seconds, 1)} s` : ''
+      }</p>${table(
+        ['class', 'sampled', 'reviewed', 'rejected', 'reject rate', '95 % interval'],
+        per.map((c) => [c.class ?? 'NULL', c.sampled, c.reviewed, c.rejected, pct(c.reject_rate), c.low === null ? '—' : `${pct(c.low)} – ${pct(c.high)}`]),
+      )}`;
+    }
     default:
       return `<pre>${e(JSON.stringify(r, null, 1).slice(0, 4000))}</pre>`;
   }
@@ -109,10 +131,10 @@ h1{font-size:22px}h2,h3{font-size:17px}h4{font-size:13px;margin:10px 0 2px}
 table{border-collapse:collapse;font-size:12px;margin:6px 0;font-variant-numeric:tabular-nums}
 th,td{border-bottom:1px solid #e5e7eb;padding:2px 8px;text-align:right}th:first-child,td:first-child{text-align:left}
 .heat td{text-align:center;min-width:44px}.meta{color:#4b5563;font-size:13px}.cell{break-inside:avoid;margin:14px 0;padding:8px 12px;border:1px solid #e5e7eb;border-radius:6px}
-.cell-name{font:600 12px ui-monospace,monospace;color:#6b7280}.error{color:#b42318}.gate{font-weight:700;display:inline-block;padding:1px 8px;border-radius:10px}
+.cell-name{font:600 12px ui-monospace,monospace;color:#6b7280}figure.chart{margin:6px 0}figure.chart svg{max-width:100%;height:auto}figcaption,.legend{font-size:12px;color:#4b5563}.error{color:#b42318}.gate{font-weight:700;display:inline-block;padding:1px 8px;border-radius:10px}
 .pass{background:#dcfae6;color:#067647}.fail{background:#fee4e2;color:#b42318}.alerts{color:#93370d;font-size:12px}
 footer{margin-top:32px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px}pre{white-space:pre-wrap;font-size:12px}
-@media print{.cell{page-break-inside:avoid}table{font-size:10px}}`;
+@media print{.cell{page-break-inside:avoid}table{font-size:10px}figure.chart svg{max-width:100%}}`;
 
 /**
  * A self-contained static HTML snapshot of a run: prose, each cell's aggregates as tables (no

@@ -8,6 +8,7 @@ import ChecksOutput from './ChecksOutput.svelte';
 import DriftOutput from './DriftOutput.svelte';
 import SampleOutput from './SampleOutput.svelte';
 import ReviewOutput from './ReviewOutput.svelte';
+import ChartOutput from './ChartOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -26,4 +27,5 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   drift: DriftOutput as Component<OutputProps>,
   sample: SampleOutput as Component<OutputProps>,
   review: ReviewOutput,
+  chart: ChartOutput as Component<OutputProps>,
 };

@@ -23,3 +23,23 @@ test('hostile prose, labels and links come out as text; the snapshot has no scri
   expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
   expect(html).toContain('&lt;b&gt;src&lt;/b&gt;');
 });
+
+test('charts become static SVG from the aggregated rows: one rect per bar segment, hostile labels as text', async () => {
+  const { svgChart, niceTicks } = await import('../../../src/core/snapshot/svgChart');
+  // d3-style ticks, worked by hand: steps of 1, 2 or 5 × 10^k.
+  expect(niceTicks(0, 10)).toEqual([0, 2, 4, 6, 8, 10]);
+  expect(niceTicks(0, 37)).toEqual([0, 10, 20, 30]);
+  expect(niceTicks(448.9, 915.3)).toEqual([500, 600, 700, 800, 900]);
+  const evil = '<script>alert(1)</script>';
+  const bars = svgChart({ mark: 'bar', title: 'T', x: 'label', x_kind: 'categorical', y: 'count', value: null, fill: 'cam', facet: null, scheme: null, rows: [{ x: 'a', fill: 'c1', y: 3 }, { x: 'a', fill: 'c2', y: 2 }, { x: evil, fill: 'c1', y: 5 }, { x: null, fill: 'c2', y: 1 }] });
+  expect(bars.match(/<rect /g)).toHaveLength(4);
+  expect(bars).not.toContain('<script>');
+  expect(bars).toContain('&lt;script&gt;');
+  expect(bars).toContain('>NULL<');
+  // Stacked: a's two segments reach 5, the tallest stack, as does the evil bar: both tops at the same height.
+  const tops = [...bars.matchAll(/<rect x="[\d.]+" y="([\d.]+)"/g)].map((m) => Number(m[1]));
+  expect(tops[1]).toBeCloseTo(tops[2]!, 5);
+  const facets = svgChart({ mark: 'histogram', title: null, x: 'lux', x_kind: 'numeric', y: 'count', value: 'count', fill: null, facet: 'batch', scheme: null, rows: [{ x1: 0, x2: 5, y: 2, facet: 'A' }, { x1: 5, x2: 10, y: 4, facet: 'A' }, { x1: 0, x2: 5, y: 1, facet: 'B' }] });
+  expect(facets.match(/<svg /g)).toHaveLength(2);
+  expect(facets).toContain('batch = A');
+});
