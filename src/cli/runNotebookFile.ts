@@ -19,6 +19,8 @@ export interface RunFileOptions {
   params?: Record<string, unknown>;
   /** Allow source paths outside the notebook's project (see projectRoot). */
   allowOutside?: boolean;
+  /** Called once the sources are open, before any cell runs (tests use it to scale the data). */
+  beforeRun?: (sources: SourceStatus[]) => Promise<void>;
 }
 
 export interface RunFileResult {
@@ -69,6 +71,7 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
       sources.push(sourceStatus(ref, null, messageOf(error)));
     }
   }
+  await options.beforeRun?.(sources);
   const params = { ...notebook.frontMatter.params, ...options.params };
   const reviewEvents = async (cell: string, logFile: string | null) => (logFile ? readReviewLog(resolve(root, logFile), logFile, boundary, options.allowOutside ?? false) : []);
   const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents });
