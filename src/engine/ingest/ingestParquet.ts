@@ -27,18 +27,32 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
       await ctx.backend.insertArrowIPC(ctx.table, schemaIPC, true);
     }
     let done = 0;
-    for (let g = 0; g < groups; g++) {
-      ctx.checkCancelled();
-      let ipc: Uint8Array;
-      try {
-        const part = await pf.read({ rowGroups: [g] });
-        ipc = part.intoIPCStream();
-      } catch (cause) {
-        throw new AssayError('input', `row group ${g + 1} of ${groups} cannot be decoded (${describeParquetError(cause)})`, { subject: fileName, cause });
+    // Pipelined: row group g+1 is decoded here while DuckDB (in its own worker) appends row
+    // group g, so the two cores work at once. Inserts stay in order, one at a time, and at
+    // most two decoded row groups are held.
+    let inserting: Promise<void> | null = null;
+    try {
+      for (let g = 0; g < groups; g++) {
+        ctx.checkCancelled();
+        let ipc: Uint8Array;
+        try {
+          const part = await pf.read({ rowGroups: [g] });
+          ipc = part.intoIPCStream();
+        } catch (cause) {
+          throw new AssayError('input', `row group ${g + 1} of ${groups} cannot be decoded (${describeParquetError(cause)})`, { subject: fileName, cause });
+        }
+        if (inserting) await inserting;
+        ctx.checkCancelled();
+        const rows = Number(meta.rowGroup(g).numRows());
+        inserting = ctx.backend.insertArrowIPC(ctx.table, ipc, g === 0).then(() => {
+          done += rows;
+          ctx.progress({ phase: 'rows', fileName, done, total });
+        });
       }
-      await ctx.backend.insertArrowIPC(ctx.table, ipc, g === 0);
-      done += Number(meta.rowGroup(g).numRows());
-      ctx.progress({ phase: 'rows', fileName, done, total });
+      if (inserting) await inserting;
+    } finally {
+      // Never leave an append running behind a failure: the caller drops the table next.
+      await inserting?.catch(() => undefined);
     }
   } finally {
     pf.free();
