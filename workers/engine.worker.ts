@@ -61,6 +61,12 @@ const api = {
     const isolated = self.crossOriginIsolated === true;
     const bundle = isolated ? 'coi' : 'eh';
     const inner = new Worker(abs(isolated ? coiWorker : ehWorker));
+    // If DuckDB's own worker fails, fail this one too, so the page sees it and restarts us.
+    inner.addEventListener('error', (e) => {
+      setTimeout(() => {
+        throw new Error(`DuckDB worker failed: ${e.message || 'unknown error'}`);
+      });
+    });
     const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), inner);
     await Promise.all([
       isolated ? db.instantiate(abs(coiWasm), abs(coiPthread)) : db.instantiate(abs(ehWasm)),
@@ -70,6 +76,14 @@ const api = {
     await db.open({ maximumThreads: threads });
     const conn = await db.connectInternal();
     core = new EngineCore(new AsyncBackend(db, conn, bundle, threads), parquet, 'wasm-browser');
+    // parquet-wasm panics surface here, uncaught: fail the load waiting on them (PanicWatch).
+    const engine = core;
+    self.addEventListener('unhandledrejection', (e) => {
+      if (engine.panics.report(e.reason)) e.preventDefault();
+    });
+    self.addEventListener('error', (e) => {
+      if (engine.panics.report(e.error ?? e.message)) e.preventDefault();
+    });
     await core.init(extensionRepository);
     startMs = performance.now() - t0;
     return { ...(await core.versions()), startMs };
@@ -93,6 +107,12 @@ const api = {
   },
   async versions() {
     return { ...(await ready().versions()), startMs };
+  },
+  /** Test hook: fail the way a trapped worker does (an uncaught error), then stop. */
+  async crashForTest() {
+    setTimeout(() => {
+      throw new Error('DuckDB worker failed: simulated crash (test hook)');
+    });
   },
 };
 

@@ -54,6 +54,8 @@ export interface NotebookHost {
   readBesideNotebook?(path: string, baseUrl: string | null): Promise<string | null>;
   /** A relation as export file bytes. */
   exportQuery?(sql: string, format: ExportFormat): Promise<Uint8Array>;
+  /** Interrupt the query that is running. */
+  cancel?(): Promise<void>;
   /** A file the user picked, by a path a record holds (an image beside the data). */
   pickedFile?(path: string): File | null;
 }
@@ -113,6 +115,7 @@ export class NotebookSession {
   #autoRunTimer: ReturnType<typeof setTimeout> | null = null;
   #autoRunNames = new Set<string>();
   #reviewTimer: ReturnType<typeof setTimeout> | null = null;
+  #stop = false;
   #reviewRerun = new Set<string>();
 
   constructor(init: { id: string; text: string; baseUrl: string | null; host: NotebookHost; store: NotebookStore | null }) {
@@ -189,6 +192,15 @@ export class NotebookSession {
   /** Run a cell and everything downstream of it. */
   runCell(name: string): Promise<void> {
     return this.#run(downstreamOf(this.#analysis, name));
+  }
+
+  /**
+   * The engine was replaced after a crash: every result is stale and the sources must be
+   * provided to the new engine before the next run.
+   */
+  engineLost(): void {
+    this.#sourcesReady = false;
+    for (const [name, view] of Object.entries(this.cells)) if (view.status !== 'idle') this.cells[name] = { ...view, status: 'stale' };
   }
 
   /** The standing decision per record key of a review cell. */
@@ -474,9 +486,17 @@ export class NotebookSession {
     this.#sourcesReady = true;
   }
 
+  /** Stop the run: the running query is interrupted, the cells after it are not run (and stay stale). */
+  async cancel(): Promise<void> {
+    if (!this.running) return;
+    this.#stop = true;
+    await this.#host.cancel?.();
+  }
+
   async #run(names: string[]): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.#stop = false;
     try {
       await this.#prepareSources();
       for (const n of names) if (this.cells[n]) this.cells[n].status = 'running';
@@ -486,6 +506,7 @@ export class NotebookSession {
         only: names,
         earlier: (cell) => this.cells[cell]?.output?.result,
         reviewEvents: (cell, logFile) => this.#reviewEvents(cell, logFile),
+        shouldStop: () => this.#stop,
         onCell: (run) => {
           const key = run.name.toLowerCase();
           this.cells[key] = { status: run.status, output: run.output ?? null, error: run.error ?? null, elapsedMs: run.elapsedMs };
@@ -494,6 +515,8 @@ export class NotebookSession {
     } catch (error) {
       for (const n of names) if (this.cells[n]?.status === 'running') this.cells[n] = { status: 'error', output: null, error: messageOf(error), elapsedMs: null };
     } finally {
+      // Cells a cancelled run did not reach keep their old results, marked stale.
+      for (const n of names) if (this.cells[n]?.status === 'running') this.cells[n] = { ...this.cells[n], status: 'stale' };
       this.running = false;
       this.lastRunAt = new Date().toISOString();
     }

@@ -109,6 +109,11 @@ export class Workbench {
   #engine: WorkerEngine | null = null;
   #ready: Promise<WorkerEngine | null>;
   #picked: File[] = [];
+  #create: (() => Promise<WorkerEngine>) | null = null;
+  /** The file behind each open source, to open it again in a restarted engine. */
+  #sourceFiles = new Map<string, File>();
+  /** Statements that re-create the datasets' union views after a restart. */
+  #datasetViews: string[] = [];
   #resolveReady!: (engine: WorkerEngine | null) => void;
 
   constructor(initialSql = 'SELECT 42 AS answer') {
@@ -118,8 +123,10 @@ export class Workbench {
 
   /** Start the DuckDB worker; engine creation is passed in so tests and the app share this class. */
   async start(create: () => Promise<WorkerEngine>): Promise<void> {
+    this.#create = create;
     try {
       this.#engine = await create();
+      this.#engine.onCrash = (reason) => void this.#recover(reason);
       this.versions = this.#engine.started;
       this.status = 'ready';
     } catch (error) {
@@ -127,6 +134,54 @@ export class Workbench {
       this.startError = messageOf(error);
     }
     this.#resolveReady(this.#engine);
+  }
+
+  /** How many times the engine was restarted after a crash. */
+  restarts = $state(0);
+
+  /**
+   * The worker died or DuckDB trapped: start a new one, open every source again from the
+   * files the user gave (the list of sources survives), re-create the datasets' views, and
+   * mark the notebook's cells stale. The notebook and the review log live in IndexedDB and
+   * are untouched.
+   */
+  async #recover(reason: string): Promise<void> {
+    const create = this.#create;
+    if (!create) return;
+    this.status = 'starting';
+    this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
+    this.session?.engineLost();
+    this.notify('error', `The DuckDB engine stopped (${reason}). Starting a new one and reopening ${this.#sourceFiles.size} ${this.#sourceFiles.size === 1 ? 'source' : 'sources'}; results are marked stale.`);
+    let engine: WorkerEngine | null = null;
+    try {
+      engine = await create();
+      engine.onCrash = (r) => void this.#recover(r);
+      this.#engine = engine;
+      this.versions = engine.started;
+    } catch (error) {
+      this.status = 'failed';
+      this.startError = messageOf(error);
+      this.#resolveReady(null);
+      return;
+    }
+    const failed: string[] = [];
+    for (const [name, file] of this.#sourceFiles) {
+      try {
+        await engine.openFile(file, file.name, { name });
+      } catch (error) {
+        failed.push(`${file.name}: ${messageOf(error)}`);
+      }
+    }
+    for (const sql of this.#datasetViews) await engine.query(sql).catch((e) => failed.push(messageOf(e)));
+    this.restarts++;
+    this.status = 'ready';
+    this.#resolveReady(engine);
+    this.notify(failed.length ? 'error' : 'info', `Engine restarted; ${this.#sourceFiles.size - failed.length} of ${this.#sourceFiles.size} sources reopened${failed.length ? ` — ${failed.join('; ')}` : ''}. Run the notebook again to refresh its results.`);
+  }
+
+  /** Test hook (window.__assay): make the engine fail as a crashed worker does. */
+  crashEngineForTest(): Promise<void> | undefined {
+    return this.#engine?.crashForTest();
   }
 
   /** Open files one after another; each failure becomes a notice naming its file. */
@@ -214,7 +269,10 @@ export class Workbench {
         }
       }
       const union = plan.unionSql();
-      if (union) await this.#host.query(union).catch((e) => this.notify('error', `${plan.source}: ${messageOf(e)}`));
+      if (union) {
+        await this.#host.query(union).catch((e) => this.notify('error', `${plan.source}: ${messageOf(e)}`));
+        this.#datasetViews = [...this.#datasetViews.filter((v) => v !== union), union];
+      }
     }
     const dataset: OpenDataset = { fileName, manifest, checks, sources };
     this.datasets = [...this.datasets.filter((d) => d.manifest.dataset !== manifest.dataset), dataset];
@@ -308,6 +366,7 @@ export class Workbench {
         },
       });
       this.sources = [...this.sources.filter((s) => s.name !== info.name), info];
+      this.#sourceFiles.set(info.name, file);
       return info;
     } finally {
       this.loads = this.loads.filter((l) => l.id !== id);
@@ -437,6 +496,7 @@ export class Workbench {
       return res.text();
     },
     exportQuery: (sql, format) => this.exportQuery(sql, format),
+    cancel: async () => this.#engine?.cancel(),
     pickedFile: (path) => this.pickedFile(path),
   };
 

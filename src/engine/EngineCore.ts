@@ -12,6 +12,7 @@ import { ingestCsv } from './ingest/ingestCsv';
 import { ingestJsonLines } from './ingest/ingestJsonLines';
 import { ingestParquet } from './ingest/ingestParquet';
 import { sha256Blob } from './sha256Blob';
+import { PanicWatch } from './ingest/PanicWatch';
 
 const READERS: Record<SourceFormat, (ctx: IngestContext) => Promise<void>> = {
   parquet: ingestParquet,
@@ -53,6 +54,9 @@ export class EngineCore {
   #queue: Promise<unknown> = Promise.resolve();
   #current: Operation | null = null;
   #staging = 0;
+
+  /** Where the platform reports uncaught wasm traps (see PanicWatch). */
+  readonly panics = new PanicWatch();
 
   constructor(backend: DuckBackend, parquet: ParquetModule, engineName: string) {
     this.#backend = backend;
@@ -134,6 +138,7 @@ export class EngineCore {
       file,
       checkCancelled,
       progress,
+      panics: this.panics,
     };
     const hashing = sha256Blob(file, (done, total) => progress({ phase: 'hash', fileName, done, total }), checkCancelled);
     hashing.catch(() => undefined);

@@ -4,6 +4,9 @@
  * drives the real UI (file input, notebook cells), and runs the same SQL and post-processing
  * in native DuckDB. Prints a table and writes it to test/bench/results/.
  */
+import { parseNotebook } from '../../src/core/notebook/parseNotebook';
+import { analyzeNotebook } from '../../src/core/notebook/analyzeNotebook';
+import { runCells } from '../../src/core/notebook/runCells';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,7 +100,15 @@ const CELLS = (table: string) => ({
   checks: `source: ${table}\nkey: image_id\nrules:\n  - not_null: lux\n    mostly: 0.95\n  - unique: image_id\n  - in_set: label\n    values: [class_0, class_1, class_2, class_3, class_4, class_5, class_6, class_7]\n  - between: confidence\n    min: 0.5\n    max: 1\n  - matches: image_id\n    pattern: '^img_[0-9]{9}$'`,
   confusion: `source: ${table}\nreference: label\ncompared: prediction`,
   agreement: `source: ${table}\nitem: item_id\nrater: rater\nlabel: label`,
+  sample: `source: ${table}\nstratify: label\nkey: image_id\nfraction: 0.05\nmin_per_class: 5\nseed: 20261122`,
+  chart: `source: ${table}\nmark: histogram\nx: lux\nbins: 40\nfill: vendor`,
 });
+
+/** The whole bench notebook (every cell above), as its text. */
+const NOTEBOOK = (table: string) =>
+  `---\ntitle: bench\nsources:\n  ${table}:\n    path: ${table}.parquet\n---\n\n${Object.entries(CELLS(table))
+    .map(([kind, body]) => `\`\`\`${kind} ${kind}_cell\n${body}\n\`\`\`\n`)
+    .join('\n')}`;
 
 async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>): Promise<Row[]> {
   const out: Row[] = [];
@@ -117,10 +128,7 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   await page.getByTestId('new-notebook').click();
   await page.getByRole('button', { name: 'Source' }).click();
   const cells = CELLS(table);
-  const text = `---\ntitle: bench\nsources:\n  ${table}:\n    path: ${table}.parquet\n---\n\n${Object.entries(cells)
-    .map(([kind, body]) => `\`\`\`${kind} ${kind}_cell\n${body}\n\`\`\`\n`)
-    .join('\n')}`;
-  await page.getByTestId('source-editor').fill(text);
+  await page.getByTestId('source-editor').fill(NOTEBOOK(table));
   await page.getByRole('button', { name: 'Cells' }).click();
   for (const kind of Object.keys(cells)) {
     const cell = page.locator(`[data-testid=nb-cell][data-name=${kind}_cell]`);
@@ -138,6 +146,19 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
     }
     out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() });
   }
+  // The whole notebook: Run all, from the click until every cell is done.
+  const runs: number[] = [];
+  memory.reset();
+  for (let i = 0; i < REPEAT; i++) {
+    const t = Date.now();
+    await page.getByRole('button', { name: 'Run all' }).click();
+    await page.waitForFunction(() => {
+      const cs = [...document.querySelectorAll('[data-testid=nb-cell]')];
+      return cs.length > 0 && cs.every((c) => c.getAttribute('data-status') === 'ok');
+    }, null, { timeout: 600_000, polling: 50 });
+    runs.push(Date.now() - t);
+  }
+  out.push({ case: 'whole notebook (Run all)', rows, browser_ms: Math.round(median(runs)), native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() });
   return out;
 }
 
@@ -216,6 +237,17 @@ async function nativeRun(file: string, rows: number): Promise<Record<string, num
     }
     times[`${kind} cell`] = median(ts);
   }
+  const { notebook } = parseNotebook(NOTEBOOK(table));
+  const analysis = analyzeNotebook(notebook);
+  const whole: number[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const s = performance.now();
+    const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params: {} });
+    whole.push(performance.now() - s);
+    const failed = runs.find((r) => r.status !== 'ok');
+    if (failed) throw new Error(`${failed.name} failed natively: ${failed.error}`);
+  }
+  times['whole notebook (Run all)'] = median(whole);
   await engine.close();
   return times;
 }

@@ -20,7 +20,7 @@ export interface AppSession {
 }
 
 /** Serve the built app (dist/) with `vite preview` and open it in headless Debian Chromium. */
-export async function openApp(path = '/'): Promise<AppSession> {
+export async function openApp(path = '/', options: { initScript?: string } = {}): Promise<AppSession> {
   const server = await preview({ preview: { port: 0, strictPort: false, host: '127.0.0.1' }, logLevel: 'silent' });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
@@ -30,6 +30,8 @@ export async function openApp(path = '/'): Promise<AppSession> {
   const requests: string[] = [];
   const errors: string[] = [];
   context.on('request', (req) => requests.push(req.url()));
+  // Runs before the app's own code in every page: used to take IndexedDB away, or fill it up.
+  if (options.initScript) await context.addInitScript(options.initScript);
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());

@@ -52,6 +52,13 @@ describe('readouts in Chromium', () => {
     }, 90_000);
   }
 
+  test('the whole session over the four example notebooks asked nothing of any other origin', () => {
+    expect(s.requests.length).toBeGreaterThan(20);
+    const outside = s.requests.filter((u) => !u.startsWith(s.baseUrl) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    expect(outside).toEqual([]);
+    expect(s.errors).toEqual([]);
+  });
+
   test('the triage snapshot exported from the app opens without script or network and shows its charts and numbers', async () => {
     await s.page.locator('[data-testid=example]', { hasText: 'Triage of vendor batch B' }).click();
     await s.page.getByRole('button', { name: 'Run all' }).click();

@@ -24,10 +24,24 @@ export const MASKED = '•••';
  * stratum by md5(seed:key) (then the key), the first n taken. md5 is the same on every engine,
  * so the same seed picks the same rows in the browser, under Node and natively.
  */
-export function sampleSql(spec: SampleSpec, seed: string): string {
+export function sampleSql(spec: SampleSpec, seed: string, byRowid = false): string {
   const strata = [spec.stratify, ...spec.strata].map(quoteIdent).join(', ');
   const key = quoteIdent(spec.key);
   const masked = spec.mask.length ? ` REPLACE (${spec.mask.map((m) => `CASE WHEN ${quoteIdent(m)} IS NULL THEN NULL ELSE ${quoteLiteral(MASKED)} END AS ${quoteIdent(m)}`).join(', ')})` : '';
+  if (byRowid) {
+    // Over a base table: rank only (rowid, strata, key) and join the chosen rows back, so the
+    // window sorts a few narrow columns instead of every column of every row (10M rows fit).
+    const s = (c: string) => `s.${quoteIdent(c)}`;
+    return `WITH __assay_ranked AS (
+  SELECT rowid AS __assay_rowid, row_number() OVER (PARTITION BY ${strata} ORDER BY md5(${quoteLiteral(`${seed}:`)} || CAST(${key} AS VARCHAR)), ${key}) AS __assay_rank,
+         count(*) OVER (PARTITION BY ${strata}) AS __assay_population
+  FROM ${quoteIdent(spec.source)}
+)
+SELECT s.*${masked}
+FROM ${quoteIdent(spec.source)} AS s JOIN __assay_ranked AS r ON s.rowid = r.__assay_rowid
+WHERE r.__assay_rank <= least(r.__assay_population, greatest(${quoteLiteral(spec.minPerClass)}, ceil(r.__assay_population * ${quoteLiteral(spec.fraction)})))
+ORDER BY ${[spec.stratify, ...spec.strata].map(s).join(', ')}, r.__assay_rank`;
+  }
   return `WITH __assay_ranked AS (
   SELECT *, row_number() OVER (PARTITION BY ${strata} ORDER BY md5(${quoteLiteral(`${seed}:`)} || CAST(${key} AS VARCHAR)), ${key}) AS __assay_rank,
          count(*) OVER (PARTITION BY ${strata}) AS __assay_population
@@ -87,7 +101,8 @@ export const sampleCell: CellKind<SampleSpec> = {
     for (const c of [spec.stratify, spec.key, ...spec.strata, ...spec.mask]) {
       if (!columns.has(c)) throw new AssayError('input', `${spec.source} has no column ${c}`, { subject: ctx.name });
     }
-    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed)}`);
+    const kind = (await ctx.query(`SELECT any_value(table_type) AS t FROM information_schema.tables WHERE table_name = ${quoteLiteral(spec.source)}`)).get(0)?.toJSON().t;
+    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed, kind === 'BASE TABLE')}`);
     const sizes = (await ctx.query(sampleSizesSql(spec))).toArray().map((r) => r.toJSON() as Record<string, unknown>);
     const keys = (await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(ctx.name)} ORDER BY k`)).toArray().map((r) => String(r.k));
     const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT 10000`);

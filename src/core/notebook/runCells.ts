@@ -31,6 +31,8 @@ export async function runCells(
     earlier?: (cell: string) => Record<string, unknown> | undefined;
     /** Review logs, for review cells (see CellContext.reviewEvents). */
     reviewEvents?: CellContext['reviewEvents'];
+    /** Checked before each cell: true stops the run (a user's Cancel); the rest are not run. */
+    shouldStop?: () => boolean;
   },
 ): Promise<CellRun[]> {
   const now = ctx.now ?? (() => performance.now());
@@ -45,6 +47,7 @@ export async function runCells(
   for (const sql of paramStatements(ctx.params)) await ctx.query(sql);
   for (const key of analysis.order) {
     if (wanted && !wanted.has(key)) continue;
+    if (ctx.shouldStop?.()) break;
     const cell = analysis.cells.get(key)!;
     const { block } = cell;
     const t0 = now();

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import './errorTransfer';
+import { AssayError, messageOf } from '../../core/errors';
 import type { Engine, EngineVersions, IngestProgress, OpenFileOptions, SourceInfo } from '../Engine';
 import type { EngineWorkerApi } from '../../../workers/engine.worker';
 
@@ -11,15 +12,63 @@ export type BrowserEngineVersions = EngineVersions & { startMs: number };
  * The browser engine: a module worker (workers/engine.worker.ts) behind Comlink.
  * Results arrive as transferred Arrow IPC bytes and are read here with apache-arrow.
  */
+/**
+ * Messages of failures after which DuckDB-WASM's state cannot be trusted: a wasm trap, an
+ * abort, a worker that is gone. DuckDB's own "Out of Memory Error" is not one of them: the
+ * query fails and the database goes on.
+ */
+const FATAL = /RuntimeError: |Aborted\(|worker is not set|Worker has been terminated|DuckDB worker failed/;
+
 export class WorkerEngine implements Engine {
   #worker: Worker;
   #api: Comlink.Remote<EngineWorkerApi>;
   readonly started: BrowserEngineVersions;
+  #dead: string | null = null;
+  #died: Promise<never>;
+  #kill!: (reason: string) => void;
+  /** Called once when the worker dies or DuckDB traps; the engine is unusable afterwards. */
+  onCrash: ((reason: string) => void) | null = null;
 
   private constructor(worker: Worker, api: Comlink.Remote<EngineWorkerApi>, started: BrowserEngineVersions) {
     this.#worker = worker;
     this.#api = api;
     this.started = started;
+    this.#died = new Promise<never>((_, reject) => {
+      this.#kill = (reason) => {
+        if (this.#dead) return;
+        this.#dead = reason;
+        reject(new AssayError('engine', `the DuckDB engine stopped: ${reason}`));
+        worker.terminate();
+        this.onCrash?.(reason);
+      };
+    });
+    this.#died.catch(() => undefined);
+    worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      this.#kill(e.message || 'the worker failed');
+    });
+  }
+
+  /** Why the engine stopped, or null while it runs. */
+  get deadReason(): string | null {
+    return this.#dead;
+  }
+
+  /** A call to the worker that fails at once, instead of hanging, if the worker dies meanwhile. */
+  async #call<T>(call: () => Promise<T>): Promise<T> {
+    if (this.#dead) throw new AssayError('engine', `the DuckDB engine stopped: ${this.#dead}`);
+    try {
+      return await Promise.race([call(), this.#died]);
+    } catch (error) {
+      const text = messageOf(error);
+      if (FATAL.test(text)) this.#kill(text);
+      throw error;
+    }
+  }
+
+  /** Test hook: make the worker fail as a trapped or killed worker does. */
+  crashForTest(): Promise<void> {
+    return this.#api.crashForTest();
   }
 
   /** Start a worker and DuckDB inside it. Extensions may only come from our own origin. */
@@ -31,23 +80,24 @@ export class WorkerEngine implements Engine {
   }
 
   async query(sql: string): Promise<Table> {
-    return tableFromIPC(await this.#api.queryIPC(sql));
+    return tableFromIPC(await this.#call(() => this.#api.queryIPC(sql)));
   }
   openFile(file: Blob, fileName: string, options: OpenFileOptions = {}): Promise<SourceInfo> {
     const { onProgress, ...rest } = options;
-    return this.#api.openFile(file, fileName, rest, onProgress ? Comlink.proxy((p: IngestProgress) => onProgress(p)) : undefined);
+    return this.#call(() => this.#api.openFile(file, fileName, rest, onProgress ? Comlink.proxy((p: IngestProgress) => onProgress(p)) : undefined));
   }
   exportParquet(sql: string): Promise<Uint8Array> {
-    return this.#api.exportParquet(sql);
+    return this.#call(() => this.#api.exportParquet(sql));
   }
   dropSource(name: string): Promise<void> {
-    return this.#api.dropSource(name);
+    return this.#call(() => this.#api.dropSource(name));
   }
-  cancel(): Promise<void> {
-    return this.#api.cancel();
+  async cancel(): Promise<void> {
+    if (this.#dead) return;
+    return this.#call(() => this.#api.cancel());
   }
   versions(): Promise<BrowserEngineVersions> {
-    return this.#api.versions();
+    return this.#call(() => this.#api.versions());
   }
   async close(): Promise<void> {
     this.#api[Comlink.releaseProxy]();

@@ -2,6 +2,7 @@ import type { Table } from 'apache-arrow';
 import type { DuckBackend } from '../DuckBackend';
 import type { IngestProgress } from '../Engine';
 import type * as ParquetWasm from 'parquet-wasm';
+import type { PanicWatch } from './PanicWatch';
 
 /** The parquet-wasm module, already initialised for its platform. */
 export type ParquetModule = Pick<typeof ParquetWasm, 'ParquetFile' | 'Table' | 'writeParquet' | 'WriterPropertiesBuilder' | 'Compression'>;
@@ -19,4 +20,6 @@ export interface IngestContext {
   /** Throws a `cancelled` AssayError once cancel() was called. */
   checkCancelled(): void;
   progress(p: IngestProgress): void;
+  /** Fails a parquet-wasm read whose decoder panicked (see PanicWatch). */
+  panics: PanicWatch;
 }

@@ -44,7 +44,11 @@ export async function ingestCsv(ctx: IngestContext): Promise<void> {
 
 /** DuckDB's sniffer messages are long and name our internal file path; keep what a user needs. */
 function cleanCsvMessage(text: string, registered: string): string {
-  return text.replaceAll(registered, 'the file').split('\n').slice(0, 2).join(' ').replace(/\s+/g, ' ').trim();
+  // DuckDB's first line says where, a later line why; "Original Line" and the sniffer's
+  // settings are noise to a user.
+  const lines = text.replaceAll(registered, 'the file').split('\n').map((l) => l.trim());
+  const why = lines.slice(1).find((l) => l && !l.startsWith('Original Line') && !l.startsWith('Possible Solution') && !l.includes('='));
+  return [lines[0], why].filter(Boolean).join(' — ').replace(/\s+/g, ' ');
 }
 
 /**

@@ -13,7 +13,7 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
   const { fileName } = ctx;
   let pf: Awaited<ReturnType<IngestContext['parquet']['ParquetFile']['fromFile']>>;
   try {
-    pf = await ctx.parquet.ParquetFile.fromFile(ctx.file);
+    pf = await ctx.panics.guard(ctx.parquet.ParquetFile.fromFile(ctx.file));
   } catch (cause) {
     throw new AssayError('input', `not a readable Parquet file (${describeParquetError(cause)})`, { subject: fileName, cause });
   }
@@ -36,7 +36,7 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
         ctx.checkCancelled();
         let ipc: Uint8Array;
         try {
-          const part = await pf.read({ rowGroups: [g] });
+          const part = await ctx.panics.guard(pf.read({ rowGroups: [g] }));
           ipc = part.intoIPCStream();
         } catch (cause) {
           throw new AssayError('input', `row group ${g + 1} of ${groups} cannot be decoded (${describeParquetError(cause)})`, { subject: fileName, cause });
@@ -70,7 +70,7 @@ function arrowColumns(schemaIPC: Uint8Array): ColumnInfo[] {
 
 function describeParquetError(cause: unknown): string {
   const text = messageOf(cause);
-  if (/EOF|eof|out of range|too small|Invalid Parquet file|Corrupt footer|magic/i.test(text)) {
+  if (/EOF|eof|out of range|too small|Invalid Parquet file|Corrupt footer|magic|unreachable/i.test(text)) {
     return `truncated or corrupt: ${text}`;
   }
   return text;

@@ -72,6 +72,19 @@ export class NodeEngine implements Engine {
     const parquet = await import('parquet-wasm');
     const backend: DuckBackend = new NodeWasmBackend(db, 'eh');
     const core = new EngineCore(options.wrapBackend ? options.wrapBackend(backend) : backend, parquet, 'wasm-node');
+    // A parquet-wasm panic surfaces as an unhandled rejection; hand it to the load waiting on
+    // it. Anything else keeps Node's default (the process fails).
+    process.on('unhandledRejection', (reason) => {
+      if (!core.panics.report(reason)) throw reason;
+    });
+    process.prependListener('uncaughtException', (error) => {
+      if (core.panics.report(error)) return;
+      // Ours is the only listener: keep Node's default for everything else.
+      if (process.listenerCount('uncaughtException') === 1) {
+        console.error(error);
+        process.exit(1);
+      }
+    });
     // A path that does not exist: an INSTALL or autoload miss fails at once instead of hanging.
     await core.init('/nonexistent/assay-duckdb-extensions');
     return new NodeEngine(core);

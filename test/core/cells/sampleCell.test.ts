@@ -46,6 +46,21 @@ describe('sample cell', () => {
     expect((await run(wasm, 'source: seventy\nstratify: cls\nkey: k\nfraction: 0.1\nseed: 1')).result.total).toBe(7);
   });
 
+  test('over a view (the app names sources by views) the same rows as over the table, which ranks narrow columns only', async () => {
+    await wasm.query('CREATE OR REPLACE VIEW batch_view AS SELECT * FROM batch');
+    const body = (source: string) => `source: ${source}\nstratify: label\nkey: image_id\nfraction: 0.05\nmin_per_class: 5\nmask: [annotator_email]`;
+    const runAs = (name: string, source: string) => sampleCell.run(sampleCell.parse(body(source)).spec!, { name, query: (sql) => wasm.query(sql), params: { seed: 20261121 } });
+    const overTable = await runAs('spot_t', 'batch');
+    const overView = await runAs('spot_v', 'batch_view');
+    expect(overView.result.keys).toEqual(overTable.result.keys);
+    expect(overView.result.total).toBe(152);
+    // Whole rows, masking included, in the same order.
+    const rows = (name: string) => wasm.query(`SELECT * FROM ${name}`).then((t) => JSON.stringify(t.toArray().map((r) => r.toJSON()), (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+    const [t, v] = [await rows('spot_t'), await rows('spot_v')];
+    expect(t).toBe(v);
+    expect(t).toContain('•••');
+  });
+
   for (const [setting, ref] of Object.entries(reference)) {
     test(`sample-data ${setting}: the keys of the Python reference, on DuckDB-WASM and on native DuckDB`, async () => {
       const [seed, fraction, minimum] = setting.split('/');
