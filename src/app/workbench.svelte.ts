@@ -108,7 +108,7 @@ export class Workbench {
   store: NotebookStore | null = null;
   #engine: WorkerEngine | null = null;
   #ready: Promise<WorkerEngine | null>;
-  #picked: File[] = [];
+  #picked = $state.raw<File[]>([]);
   #create: (() => Promise<WorkerEngine>) | null = null;
   /** The file behind each open source, to open it again in a restarted engine. */
   #sourceFiles = new Map<string, File>();

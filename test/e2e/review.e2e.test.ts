@@ -88,6 +88,22 @@ describe('the review queue in Chromium', () => {
     expect(await review().getByTestId('review-reject-rate').textContent()).toBe('35.7 %');
     expect(await key()).toBe(resumeAt);
     expect(await review().getByTestId('reviewer').inputValue()).toBe('e2e reviewer');
+    // The record's image shows once its folder is opened with the dataset (matched by name).
+    expect(await review().locator('.noimage').textContent()).toContain('open its folder');
+    const imagePath = (await review().locator('dt', { hasText: /^image_path$/ }).locator('xpath=following-sibling::dd[1]').textContent())!;
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await s.page.setInputFiles('[data-testid=dataset-input]', [
+      { name: 'defects.manifest.json', mimeType: 'application/json', buffer: readFileSync('sample-data/defects.manifest.json') },
+      { name: 'defects_v2.parquet', mimeType: 'application/octet-stream', buffer: readFileSync('sample-data/defects_v2.parquet') },
+      { name: imagePath.split('/').pop()!, mimeType: 'image/png', buffer: png },
+    ]);
+    await s.page.locator('[data-testid=dataset][data-name=defects]').waitFor({ timeout: 30_000 });
+    await queue.press('j');
+    await queue.press('k');
+    await expect.poll(() => review().getByTestId('review-image').count(), { timeout: 10_000 }).toBe(1);
+    expect(await review().getByTestId('review-image').getAttribute('src')).toMatch(/^blob:/);
+    expect(await review().getByTestId('review-image').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+
     // The decisions are the view checks gate on: the gate over the reject rate fails.
     const gate = s.page.locator('[data-testid=nb-cell][data-name=review_gate]');
     expect(await gate.getByTestId('checks-status').textContent()).toBe('FAIL');

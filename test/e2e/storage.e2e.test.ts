@@ -2,7 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { openApp } from './harness';
 
-const engineReady = "document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4')";
+// A function, not a string: the page's CSP forbids evaluating strings.
+const engineReady = () => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4');
 
 /** Persistence faults: no IndexedDB at all (a locked-down private window), and a full one. */
 describe('storage faults in Chromium', () => {

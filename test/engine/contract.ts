@@ -82,6 +82,18 @@ export function engineContract(label: string, harness: ContractHarness) {
       expect((await engine.query('SELECT 5 AS x')).getChild('x')!.get(0)).toBe(5);
     }, 30_000);
 
+    test('a query that runs out of memory fails with DuckDB’s message and the engine stays usable', async () => {
+      await engine.query("SET memory_limit = '64MB'");
+      try {
+        const err = await engine.query('SELECT list(range) AS l FROM range(50000000) GROUP BY range % 3').catch((e) => e);
+        expect(err).toBeInstanceOf(AssayError);
+        expect((err as AssayError).message).toMatch(/Out of Memory Error/);
+      } finally {
+        await engine.query('RESET memory_limit');
+      }
+      expect((await engine.query('SELECT 6 AS x')).getChild('x')!.get(0)).toBe(6);
+    }, 60_000);
+
     describe('opening sample-data', () => {
       let reference: Record<string, string>[];
       beforeAll(async () => {

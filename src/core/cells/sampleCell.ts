@@ -65,7 +65,7 @@ FROM ${quoteIdent(spec.source)} GROUP BY ALL ORDER BY ALL`;
 /**
  * `sample` — a reproducible stratified spot-check sample: a share of every class (5 % by
  * default), at least a minimum, chosen by a seeded hash of each record's key. Masked columns
- * (personal data) are blanked in what reviewers see. The cell's view holds the sampled rows.
+ * (personal data) are blanked in what reviewers see. The cell's table holds the sampled rows.
  */
 export const sampleCell: CellKind<SampleSpec> = {
   kind: 'sample',
@@ -101,8 +101,13 @@ export const sampleCell: CellKind<SampleSpec> = {
     for (const c of [spec.stratify, spec.key, ...spec.strata, ...spec.mask]) {
       if (!columns.has(c)) throw new AssayError('input', `${spec.source} has no column ${c}`, { subject: ctx.name });
     }
-    const kind = (await ctx.query(`SELECT any_value(table_type) AS t FROM information_schema.tables WHERE table_name = ${quoteLiteral(spec.source)}`)).get(0)?.toJSON().t;
-    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed, kind === 'BASE TABLE')}`);
+    const typeOf = async (name: string) => (await ctx.query(`SELECT any_value(table_type) AS t FROM information_schema.tables WHERE table_name = ${quoteLiteral(name)}`)).get(0)?.toJSON().t as string | null;
+    const kind = await typeOf(spec.source);
+    // The sample is drawn once per run and kept as a table: reviewers work through a fixed
+    // set of records (reloading the data does not reshuffle their queue until the cell runs
+    // again), and what reads it does not repeat the ranking of every row.
+    if ((await typeOf(ctx.name)) === 'VIEW') await ctx.query(`DROP VIEW ${quoteIdent(ctx.name)}`);
+    await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed, kind === 'BASE TABLE')}`);
     const sizes = (await ctx.query(sampleSizesSql(spec))).toArray().map((r) => r.toJSON() as Record<string, unknown>);
     const keys = (await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(ctx.name)} ORDER BY k`)).toArray().map((r) => String(r.k));
     const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT 10000`);
