@@ -111,7 +111,7 @@ export class Workbench {
   #picked = $state.raw<File[]>([]);
   #create: (() => Promise<WorkerEngine>) | null = null;
   /** The file behind each open source, to open it again in a restarted engine. */
-  #sourceFiles = new Map<string, File>();
+  #sourceFiles = new Map<string, { file: File; columns?: string[] }>();
   /** Statements that re-create the datasets' union views after a restart. */
   #datasetViews: string[] = [];
   #resolveReady!: (engine: WorkerEngine | null) => void;
@@ -165,9 +165,9 @@ export class Workbench {
       return;
     }
     const failed: string[] = [];
-    for (const [name, file] of this.#sourceFiles) {
+    for (const [name, { file, columns }] of this.#sourceFiles) {
       try {
-        await engine.openFile(file, file.name, { name });
+        await engine.openFile(file, file.name, { name, ...(columns ? { columns } : {}) });
       } catch (error) {
         failed.push(`${file.name}: ${messageOf(error)}`);
       }
@@ -185,7 +185,7 @@ export class Workbench {
   }
 
   /** Open files one after another; each failure becomes a notice naming its file. */
-  async openFiles(files: readonly File[], names: readonly (string | undefined)[] = []): Promise<(SourceInfo | null)[]> {
+  async openFiles(files: readonly File[], names: readonly (string | undefined)[] = [], columns?: string[]): Promise<(SourceInfo | null)[]> {
     const results: (SourceInfo | null)[] = [];
     const queued = files.map((file) => ({ file, id: this.#queueLoad(file) }));
     // Files dropped while DuckDB is still starting wait for it instead of being lost.
@@ -197,7 +197,7 @@ export class Workbench {
     }
     for (const [k, { file, id }] of queued.entries()) {
       try {
-        results.push(await this.#openOne(engine, file, id, names[k]));
+        results.push(await this.#openOne(engine, file, id, names[k], columns));
       } catch (error) {
         this.notify(isCancelled(error) ? 'info' : 'error', describeError(error, file.name));
         results.push(null);
@@ -348,7 +348,7 @@ export class Workbench {
   }
 
   /** Open one queued file; throws what went wrong (the caller decides how to report it). */
-  async #openOne(engine: WorkerEngine, file: File, id: number, requested?: string): Promise<SourceInfo> {
+  async #openOne(engine: WorkerEngine, file: File, id: number, requested?: string, columns?: string[]): Promise<SourceInfo> {
     const existing = this.sources.find((s) => s.fileName === file.name);
     const name = requested ?? existing?.name ?? sourceNameFor(file.name, this.sources.map((s) => s.name));
     const update = (patch: Partial<LoadState>) => {
@@ -359,6 +359,7 @@ export class Workbench {
     try {
       const info = await engine.openFile(file, file.name, {
         name,
+        ...(columns ? { columns } : {}),
         onProgress: (p) => {
           if (p.phase === 'schema') update({ columns: p.columns, rowsTotal: p.rows });
           else if (p.phase === 'rows') update({ rowsDone: p.done, rowsTotal: p.total });
@@ -366,7 +367,7 @@ export class Workbench {
         },
       });
       this.sources = [...this.sources.filter((s) => s.name !== info.name), info];
-      this.#sourceFiles.set(info.name, file);
+      this.#sourceFiles.set(info.name, { file, columns });
       return info;
     } finally {
       this.loads = this.loads.filter((l) => l.id !== id);
@@ -529,7 +530,7 @@ export class Workbench {
     if (baseUrl && ref.path) {
       const res = await fetch(new URL(ref.path, baseUrl));
       if (!res.ok) throw new AssayError('input', `cannot be fetched (HTTP ${res.status})`, { subject: ref.path });
-      const [info] = await this.openFiles([new File([await res.blob()], fileName)], [ref.name]);
+      const [info] = await this.openFiles([new File([await res.blob()], fileName)], [ref.name], ref.columns);
       if (info) return info;
       throw new AssayError('input', 'could not be opened (see the message above)', { subject: ref.path });
     }

@@ -65,7 +65,7 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
       continue;
     }
     try {
-      const info = await openPath(engine, target, ref.name);
+      const info = await openPath(engine, target, ref.name, ref.columns);
       sources.push(sourceStatus(ref, info));
     } catch (error) {
       sources.push(sourceStatus(ref, null, messageOf(error)));
@@ -94,12 +94,12 @@ async function readReviewLog(path: string, shown: string, boundary: string, allo
 }
 
 /** Open a file by path: natively where the engine reads paths itself, else as a Blob. */
-async function openPath(engine: Engine, path: string, name: string) {
+async function openPath(engine: Engine, path: string, name: string, columns?: string[]) {
   const found = await stat(path).catch(() => null);
   if (!found?.isFile()) throw new AssayError('input', 'no such file', { subject: path });
-  const native = engine as Engine & { openPath?: (p: string, o: { name: string }) => ReturnType<Engine['openFile']> };
-  if (typeof native.openPath === 'function') return native.openPath(path, { name });
-  return engine.openFile(await openAsBlob(path), basename(path), { name });
+  const native = engine as Engine & { openPath?: (p: string, o: { name: string; columns?: string[] }) => ReturnType<Engine['openFile']> };
+  if (typeof native.openPath === 'function') return native.openPath(path, { name, columns });
+  return engine.openFile(await openAsBlob(path), basename(path), { name, columns });
 }
 
 /** A source that is one version of a manifest: its files opened, verified, and unioned when several. */

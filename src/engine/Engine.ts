@@ -33,6 +33,11 @@ export interface OpenFileOptions {
   /** The SQL name to give the table; derived from the file name when absent. */
   name?: string;
   format?: SourceFormat;
+  /**
+   * Load only these columns, in the file's order (Parquet: only their column chunks are
+   * decoded). The SHA-256 is still of the whole file, since it fingerprints the file.
+   */
+  columns?: string[];
   onProgress?: (progress: IngestProgress) => void;
 }
 

@@ -2,7 +2,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { AssayError, isCancelled, messageOf } from '../core/errors';
 import { quoteIdent, quoteLiteral } from '../core/sql/quote';
 import { sourceNameFor } from '../core/sourceName';
-import { normaliseTimestamps } from '../core/sql/describe';
+import { describeColumns, normaliseTimestamps } from '../core/sql/describe';
 import type { DuckBackend } from './DuckBackend';
 import type { EngineVersions, IngestProgress, OpenFileOptions, SourceFormat, SourceInfo } from './Engine';
 import { detectFormat } from './ingest/detectFormat';
@@ -13,6 +13,7 @@ import { ingestJsonLines } from './ingest/ingestJsonLines';
 import { ingestParquet } from './ingest/ingestParquet';
 import { sha256Blob } from './sha256Blob';
 import { PanicWatch } from './ingest/PanicWatch';
+import { projectColumns } from './ingest/projectColumns';
 
 const READERS: Record<SourceFormat, (ctx: IngestContext) => Promise<void>> = {
   parquet: ingestParquet,
@@ -134,6 +135,7 @@ export class EngineCore {
       parquet: this.#parquet,
       query: async (sql) => tableFromIPC(await this.#run(sql, op)),
       table: staging,
+      columns: options.columns,
       fileName,
       file,
       checkCancelled,
@@ -145,6 +147,12 @@ export class EngineCore {
     try {
       await READERS[format](ctx);
       checkCancelled();
+      // Parquet projects while decoding; the other readers load everything, then keep these.
+      if (options.columns && format !== 'parquet') {
+        const loaded = await describeColumns(async (sql) => tableFromIPC(await this.#run(sql, op)), staging);
+        const keep = projectColumns(fileName, loaded.map((c) => c.name), options.columns);
+        await this.#run(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT ${keep.map(quoteIdent).join(', ')} FROM ${quoteIdent(staging)}`, op);
+      }
       const columns = await normaliseTimestamps(async (sql) => tableFromIPC(await this.#run(sql, op)), staging);
       const rows = Number(tableFromIPC(await this.#run(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`, op)).get(0)!.toJSON().n);
       const sha256 = await hashing;

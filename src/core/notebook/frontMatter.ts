@@ -1,4 +1,4 @@
-import { parseDocument, stringify, isMap, isSeq } from 'yaml';
+import { Document, parseDocument, isMap, isSeq } from 'yaml';
 import type { Diagnostic, FrontMatter, SourceRef } from './types';
 
 const KNOWN = new Set(['title', 'params', 'sources']);
@@ -80,6 +80,10 @@ function sourceRef(name: string, value: unknown): SourceRef | string {
     if (typeof v[key] !== 'string') return `${key} must be text`;
     ref[key] = v[key];
   }
+  if (v.columns !== undefined) {
+    if (!Array.isArray(v.columns) || !v.columns.length || !v.columns.every((c) => typeof c === 'string' && c !== '')) return 'columns must be a list of column names';
+    ref.columns = v.columns as string[];
+  }
   if (!ref.path && !ref.manifest) return 'needs a path (or a manifest)';
   if (ref.sha256 !== undefined && !/^[0-9a-f]{64}$/.test(ref.sha256)) return 'sha256 must be 64 lowercase hex digits';
   return ref;
@@ -99,5 +103,11 @@ export function stringifyFrontMatter(fm: FrontMatter): string {
     );
   }
   Object.assign(out, fm.extra);
-  return stringify(out, { lineWidth: 0 });
+  const doc = new Document(out);
+  // A column list reads as people write it: `columns: [image_id, label]` on one line.
+  for (const s of fm.sources) {
+    const node = s.columns ? doc.getIn(['sources', s.name, 'columns'], true) : undefined;
+    if (isSeq(node)) node.flow = true;
+  }
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }

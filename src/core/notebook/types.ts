@@ -17,6 +17,8 @@ export interface SourceRef {
   version?: string;
   /** The SHA-256 the notebook was written against. */
   sha256?: string;
+  /** Load only these columns of the file (the rest of a wide file is never decoded). */
+  columns?: string[];
 }
 
 export interface FrontMatter {

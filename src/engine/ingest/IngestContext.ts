@@ -15,6 +15,8 @@ export interface IngestContext {
   query(sql: string): Promise<Table>;
   /** The (staging) table the reader must create. */
   table: string;
+  /** Only these columns, when given (see OpenFileOptions.columns). */
+  columns?: string[];
   fileName: string;
   file: Blob;
   /** Throws a `cancelled` AssayError once cancel() was called. */

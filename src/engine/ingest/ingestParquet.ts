@@ -2,6 +2,8 @@ import { tableFromIPC } from 'apache-arrow';
 import type { ColumnInfo } from '../Engine';
 import type { IngestContext } from './IngestContext';
 import { AssayError, messageOf } from '../../core/errors';
+import { quoteIdent } from '../../core/sql/quote';
+import { projectColumns } from './projectColumns';
 
 /**
  * Read a Parquet file with parquet-wasm, one row group at a time, into DuckDB as Arrow IPC.
@@ -22,9 +24,12 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
     const groups = meta.numRowGroups();
     const total = Number(meta.fileMetadata().numRows());
     const schemaIPC = pf.schema().intoIPCStream();
-    ctx.progress({ phase: 'schema', fileName, rows: total, columns: arrowColumns(schemaIPC) });
+    const all = arrowColumns(schemaIPC);
+    const wanted = ctx.columns ? projectColumns(fileName, all.map((a) => a.name), ctx.columns) : undefined;
+    ctx.progress({ phase: 'schema', fileName, rows: total, columns: wanted ? all.filter((a) => wanted.includes(a.name)) : all });
     if (groups === 0) {
       await ctx.backend.insertArrowIPC(ctx.table, schemaIPC, true);
+      if (wanted) await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(ctx.table)} AS SELECT ${wanted.map(quoteIdent).join(', ')} FROM ${quoteIdent(ctx.table)}`);
     }
     let done = 0;
     // Pipelined: row group g+1 is decoded here while DuckDB (in its own worker) appends row
@@ -36,7 +41,7 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
         ctx.checkCancelled();
         let ipc: Uint8Array;
         try {
-          const part = await ctx.panics.guard(pf.read({ rowGroups: [g] }));
+          const part = await ctx.panics.guard(pf.read({ rowGroups: [g], ...(wanted ? { columns: wanted } : {}) }));
           ipc = part.intoIPCStream();
         } catch (cause) {
           throw new AssayError('input', `row group ${g + 1} of ${groups} cannot be decoded (${describeParquetError(cause)})`, { subject: fileName, cause });

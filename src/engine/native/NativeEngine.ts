@@ -11,6 +11,7 @@ import { sourceNameFor } from '../../core/sourceName';
 import { normaliseTimestamps } from '../../core/sql/describe';
 import type { Engine, EngineVersions, OpenFileOptions, SourceFormat, SourceInfo } from '../Engine';
 import { detectFormat } from '../ingest/detectFormat';
+import { projectColumns } from '../ingest/projectColumns';
 
 /**
  * Native DuckDB (@duckdb/node-api): for data larger than a browser holds and as the
@@ -62,10 +63,14 @@ export class NativeEngine implements Engine {
     const name = options.name ?? sourceNameFor(fileName);
     const staging = `__assay_staging_${Date.now()}`;
     try {
-      const [sha256] = await Promise.all([
-        sha256File(path),
-        this.#conn.run(`CREATE TABLE ${quoteIdent(staging)} AS SELECT * FROM ${reader(quoteLiteral(path))}`),
-      ]);
+      const from = reader(quoteLiteral(path));
+      let select = '*';
+      if (options.columns) {
+        const described = await this.query(`DESCRIBE SELECT * FROM ${from}`);
+        const names = described.toArray().map((r) => String(r.toJSON().column_name));
+        select = projectColumns(fileName, names, options.columns).map(quoteIdent).join(', ');
+      }
+      const [sha256] = await Promise.all([sha256File(path), this.#conn.run(`CREATE TABLE ${quoteIdent(staging)} AS SELECT ${select} FROM ${from}`)]);
       const columns = await normaliseTimestamps((sql) => this.query(sql), staging);
       const rows = Number((await this.query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`)).getChild('n')!.get(0));
       await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);

@@ -71,6 +71,15 @@ describe('parseNotebook', () => {
     }
   });
 
+  test('a source may name the columns to load; a bad list is reported', () => {
+    const text = '---\nsources:\n  batch:\n    path: ../sample-data/defects_v2.parquet\n    columns: [image_id, label]\n---\n';
+    const { notebook, diagnostics } = parseNotebook(text);
+    expect(diagnostics).toEqual([]);
+    expect(notebook.frontMatter.sources).toEqual([{ name: 'batch', path: '../sample-data/defects_v2.parquet', columns: ['image_id', 'label'] }]);
+    expect(serializeNotebook(withFrontMatter(notebook, { ...notebook.frontMatter }))).toBe(text);
+    expect(parseNotebook('---\nsources:\n  batch:\n    path: x.parquet\n    columns: label\n---\n').diagnostics[0]!.message).toMatch(/columns must be a list of column names/);
+  });
+
   test('dependencies, run order and downstream', () => {
     const text = '```sql c\nSELECT * FROM b JOIN a USING (k)\n```\n```sql a\nSELECT 1 AS k\n```\n```sql b\nSELECT * FROM "A"\n```\n```sql d\nSELECT 2\n```\n';
     const analysis = analyzeNotebook(parseNotebook(text).notebook);
