@@ -78,7 +78,9 @@ describe('readouts in Chromium', () => {
       // The two chart cells as SVG: 48 stacked bar segments (label × camera) and 23 histogram bins.
       expect(await page.locator('[data-cell=labels_by_camera] svg rect').count()).toBe(48);
       expect(await page.locator('[data-cell=lighting] svg rect').count()).toBe(23);
-      expect(await page.locator('[data-cell=gates] .gate').textContent()).toBe('FAIL');
+      expect(await page.locator('[data-cell=gates] p.gate').textContent()).toBe('FAIL');
+      // Before and after the clean-up, side by side: batch's 2,520 rows against curated's 2,456.
+      expect(await page.locator('[data-cell=gates] .meta').textContent()).toMatch(/^batch: 2,520 rows · curated: 2,456 rows, FAIL$/);
       expect(await page.locator('[data-cell=overview]').textContent()).toContain('annotator_email holds 711 e-mail addresses');
       expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);
     } finally {

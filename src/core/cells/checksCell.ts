@@ -10,6 +10,8 @@ export interface ChecksSpec {
   source: string;
   key?: string;
   rules: CheckRule[];
+  /** Another version (after cleaning, say) judged by the same rules, shown side by side. */
+  compare?: string;
 }
 
 const COLUMN_RULES = ['not_null', 'unique', 'in_set', 'between', 'matches', 'max_null_share'] as const;
@@ -90,6 +92,7 @@ export const checksCell: CellKind<ChecksSpec> = {
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const source = y.text('source', true);
     const key = y.text('key');
+    const compare = y.text('compare');
     const raw = y.raw('rules');
     const rules: CheckRule[] = [];
     if (!Array.isArray(raw) || raw.length === 0) y.problem('rules', 'must be a list of rules, e.g. - not_null: label');
@@ -104,10 +107,10 @@ export const checksCell: CellKind<ChecksSpec> = {
       if (dup) y.problem('rules', `two rules are named ${dup}`);
     }
     y.rejectUnknown();
-    return { spec: y.diagnostics.length ? null : { source, key, rules }, diagnostics: y.diagnostics };
+    return { spec: y.diagnostics.length ? null : { source, key, rules, ...(compare ? { compare } : {}) }, diagnostics: y.diagnostics };
   },
   references(spec) {
-    const refs = [spec.source.toLowerCase()];
+    const refs = [spec.source.toLowerCase(), ...(spec.compare ? [spec.compare.toLowerCase()] : [])];
     for (const r of spec.rules) if (r.rule.type === 'metric') refs.push(r.rule.cell.toLowerCase());
     return refs;
   },
@@ -136,6 +139,21 @@ export const checksCell: CellKind<ChecksSpec> = {
       failing[r.name] = tableToJsonRows(page);
     }
     const passed = outcomes.every((o) => o.passed || o.severity === 'warn');
+    // The same rules over the compared version: counts only (its failing rows are not kept).
+    let compared: Record<string, unknown> | null = null;
+    if (spec.compare) {
+      const other = new Set((await describeColumns(ctx.query, spec.compare)).map((c) => c.name));
+      const missing = spec.rules.map((r) => ('column' in r.rule ? r.rule.column : null)).find((c) => c !== null && !other.has(c));
+      if (missing) throw new AssayError('input', `compare: ${spec.compare} has no column ${missing}`, { subject: ctx.name });
+      const otherCounts = (await ctx.query(checkCountsSql(spec.compare, spec.rules))).get(0)!.toJSON() as Record<string, unknown>;
+      const otherOutcomes = judgeRules(spec.rules, otherCounts, () => '', (cell) => ctx.results?.(cell));
+      compared = {
+        source: spec.compare,
+        rows: Number(otherCounts.rows),
+        passed: otherOutcomes.every((o) => o.passed || o.severity === 'warn'),
+        rules: otherOutcomes.map((o) => ({ name: o.name, passed: o.passed, failing_rows: o.failing_rows, failing_share: o.failing_share, observed: o.observed })),
+      };
+    }
     const values = outcomes
       .map((o) => `(${[o.name, o.rule, o.description, o.severity, o.passed, o.failing_rows, o.failing_share, o.view].map((v) => quoteLiteral(v as string | number | boolean | null)).join(', ')})`)
       .join(', ');
@@ -154,6 +172,7 @@ export const checksCell: CellKind<ChecksSpec> = {
         warnings_failed: outcomes.filter((o) => !o.passed && o.severity === 'warn').length,
         rules: outcomes,
         failing_examples: failing,
+        ...(compared ? { compare: compared } : {}),
       },
     };
   },

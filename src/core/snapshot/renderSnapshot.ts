@@ -68,9 +68,18 @@ function renderCell(kind: string, r: Result): string {
     }
     case 'checks': {
       const rules = (r.rules as Result[]) ?? [];
-      return `<p class="gate ${r.passed ? 'pass' : 'fail'}">${r.passed ? 'PASS' : 'FAIL'}</p>${table(
-        ['rule', 'check', 'severity', 'result', 'failing rows', 'share'],
-        rules.map((x) => [x.name, x.description, x.severity, x.passed ? 'pass' : 'FAIL', x.failing_rows, x.failing_share === null ? null : `${((x.failing_share as number) * 100).toFixed(2)} %`]),
+      const cmp = r.compare as { source: string; rows: number; passed: boolean; rules: Result[] } | undefined;
+      const share = (x: unknown) => (x === null || x === undefined ? null : `${((x as number) * 100).toFixed(2)} %`);
+      // Before and after side by side when the cell compares two versions.
+      const other = (name: unknown) => cmp?.rules.find((x) => x.name === name);
+      return `<p class="gate ${r.passed ? 'pass' : 'fail'}">${r.passed ? 'PASS' : 'FAIL'}</p>${
+        cmp ? ` <p class="meta">${e(String(r.source))}: ${num(r.rows)} rows · ${e(cmp.source)}: ${num(cmp.rows)} rows, <span class="gate ${cmp.passed ? 'pass' : 'fail'}">${cmp.passed ? 'PASS' : 'FAIL'}</span></p>` : ''
+      }${table(
+        ['rule', 'check', 'severity', 'result', 'failing rows', 'share', ...(cmp ? [`${cmp.source}: result`, 'failing rows', 'share'] : [])],
+        rules.map((x) => {
+          const o = other(x.name);
+          return [x.name, x.description, x.severity, x.passed ? 'pass' : 'FAIL', x.failing_rows, share(x.failing_share), ...(cmp ? [o ? (o.passed ? 'pass' : 'FAIL') : '', o?.failing_rows ?? o?.observed ?? null, share(o?.failing_share)] : [])];
+        }),
         'rules',
       )}`;
     }

@@ -140,4 +140,26 @@ rules:
     expect(checksCell.parse('source: t\nrules:\n  - not_null: a\n    mostly: 2').diagnostics[0]!.message).toBe('rules: rule 1: mostly must be a share from 0 to 1');
     expect(checksCell.parse('source: t\nrules: []').diagnostics[0]!.message).toBe('rules: must be a list of rules, e.g. - not_null: label');
   });
+
+  test('compare: the same rules judged on a second version, side by side (counted by hand)', async () => {
+    // before: labels a, x, NULL, a, y → 2 outside {a, b} (x, y: a NULL fails only not_null,
+    // as in Great Expectations); after: the cleaned copy a, a, b → 0. Row counts 5 and 3 vs. min 4.
+    await engine.query(`CREATE OR REPLACE TABLE before_t AS SELECT * FROM (VALUES (1, 'a'), (2, 'x'), (3, NULL), (4, 'a'), (5, 'y')) t(id, label)`);
+    await engine.query(`CREATE OR REPLACE TABLE after_t AS SELECT * FROM (VALUES (1, 'a'), (4, 'a'), (6, 'b')) t(id, label)`);
+    const { spec, diagnostics } = checksCell.parse('source: before_t\ncompare: after_t\nrules:\n  - in_set: label\n    values: [a, b]\n    name: taxonomy\n  - row_count: true\n    min: 4');
+    expect(diagnostics).toEqual([]);
+    expect([...checksCell.references(spec!)]).toEqual(['before_t', 'after_t']);
+    const out = await checksCell.run(spec!, { name: 'cmp', query: (sql) => engine.query(sql), params: {} });
+    const r = out.result as { passed: boolean; rules: RuleOutcome[]; compare: { source: string; rows: number; passed: boolean; rules: { name: string; passed: boolean; failing_rows: number | null; observed: number | null }[] } };
+    expect(r.passed).toBe(false);
+    expect(r.rules.map((x) => [x.name, x.failing_rows])).toEqual([
+      ['taxonomy', 2],
+      ['rule_2', null],
+    ]);
+    expect(r.compare).toMatchObject({ source: 'after_t', rows: 3, passed: false });
+    expect(r.compare.rules).toEqual([
+      { name: 'taxonomy', passed: true, failing_rows: 0, failing_share: 0, observed: null },
+      { name: 'rule_2', passed: false, failing_rows: null, failing_share: null, observed: 3 },
+    ]);
+  });
 });
