@@ -24,24 +24,10 @@ export const MASKED = '•••';
  * stratum by md5(seed:key) (then the key), the first n taken. md5 is the same on every engine,
  * so the same seed picks the same rows in the browser, under Node and natively.
  */
-export function sampleSql(spec: SampleSpec, seed: string, byRowid = false): string {
+export function sampleSql(spec: SampleSpec, seed: string): string {
   const strata = [spec.stratify, ...spec.strata].map(quoteIdent).join(', ');
   const key = quoteIdent(spec.key);
   const masked = spec.mask.length ? ` REPLACE (${spec.mask.map((m) => `CASE WHEN ${quoteIdent(m)} IS NULL THEN NULL ELSE ${quoteLiteral(MASKED)} END AS ${quoteIdent(m)}`).join(', ')})` : '';
-  if (byRowid) {
-    // Over a base table: rank only (rowid, strata, key) and join the chosen rows back, so the
-    // window sorts a few narrow columns instead of every column of every row (10M rows fit).
-    const s = (c: string) => `s.${quoteIdent(c)}`;
-    return `WITH __assay_ranked AS (
-  SELECT rowid AS __assay_rowid, row_number() OVER (PARTITION BY ${strata} ORDER BY md5(${quoteLiteral(`${seed}:`)} || CAST(${key} AS VARCHAR)), ${key}) AS __assay_rank,
-         count(*) OVER (PARTITION BY ${strata}) AS __assay_population
-  FROM ${quoteIdent(spec.source)}
-)
-SELECT s.*${masked}
-FROM ${quoteIdent(spec.source)} AS s JOIN __assay_ranked AS r ON s.rowid = r.__assay_rowid
-WHERE r.__assay_rank <= least(r.__assay_population, greatest(${quoteLiteral(spec.minPerClass)}, ceil(r.__assay_population * ${quoteLiteral(spec.fraction)})))
-ORDER BY ${[spec.stratify, ...spec.strata].map(s).join(', ')}, r.__assay_rank`;
-  }
   return `WITH __assay_ranked AS (
   SELECT *, row_number() OVER (PARTITION BY ${strata} ORDER BY md5(${quoteLiteral(`${seed}:`)} || CAST(${key} AS VARCHAR)), ${key}) AS __assay_rank,
          count(*) OVER (PARTITION BY ${strata}) AS __assay_population
@@ -51,6 +37,36 @@ SELECT * EXCLUDE (__assay_rank, __assay_population)${masked}
 FROM __assay_ranked
 WHERE __assay_rank <= least(__assay_population, greatest(${quoteLiteral(spec.minPerClass)}, ceil(__assay_population * ${quoteLiteral(spec.fraction)})))
 ORDER BY ${strata}, __assay_rank`;
+}
+
+/**
+ * The chosen rows of a base table, narrow: (rowid, key, strata, rank) of the first n per
+ * stratum. Only these few columns go through the window's sort, so 10M rows fit in memory.
+ */
+export function sampleChosenSql(spec: SampleSpec, seed: string): string {
+  const strata = [spec.stratify, ...spec.strata].map(quoteIdent).join(', ');
+  const key = quoteIdent(spec.key);
+  return `SELECT __assay_rowid, ${key}, ${strata}, __assay_rank FROM (
+  SELECT rowid AS __assay_rowid, ${key}, ${strata},
+         row_number() OVER (PARTITION BY ${strata} ORDER BY md5(${quoteLiteral(`${seed}:`)} || CAST(${key} AS VARCHAR)), ${key}) AS __assay_rank,
+         count(*) OVER (PARTITION BY ${strata}) AS __assay_population
+  FROM ${quoteIdent(spec.source)}
+)
+WHERE __assay_rank <= least(__assay_population, greatest(${quoteLiteral(spec.minPerClass)}, ceil(__assay_population * ${quoteLiteral(spec.fraction)})))`;
+}
+
+/**
+ * The sampled rows of a base table through its chosen rows (sampleChosenSql, kept in
+ * `chosen`). The key must match as well as the rowid, so a source reloaded since the cell ran
+ * can lose rows from the view but never show other records in their place.
+ */
+export function sampleFromChosenSql(spec: SampleSpec, chosen: string): string {
+  const masked = spec.mask.length ? ` REPLACE (${spec.mask.map((m) => `CASE WHEN s.${quoteIdent(m)} IS NULL THEN NULL ELSE ${quoteLiteral(MASKED)} END AS ${quoteIdent(m)}`).join(', ')})` : '';
+  const key = quoteIdent(spec.key);
+  const order = [spec.stratify, ...spec.strata].map((c) => `c.${quoteIdent(c)}`).join(', ');
+  return `SELECT s.*${masked}
+FROM ${quoteIdent(spec.source)} AS s JOIN ${quoteIdent(chosen)} AS c ON s.rowid = c.__assay_rowid AND s.${key} IS NOT DISTINCT FROM c.${key}
+ORDER BY ${order}, c.__assay_rank`;
 }
 
 /** SQL for the per-stratum table: population and sample size. */
@@ -65,7 +81,7 @@ FROM ${quoteIdent(spec.source)} GROUP BY ALL ORDER BY ALL`;
 /**
  * `sample` — a reproducible stratified spot-check sample: a share of every class (5 % by
  * default), at least a minimum, chosen by a seeded hash of each record's key. Masked columns
- * (personal data) are blanked in what reviewers see. The cell's table holds the sampled rows.
+ * (personal data) are blanked in what reviewers see. The cell's view holds the sampled rows.
  */
 export const sampleCell: CellKind<SampleSpec> = {
   kind: 'sample',
@@ -101,13 +117,19 @@ export const sampleCell: CellKind<SampleSpec> = {
     for (const c of [spec.stratify, spec.key, ...spec.strata, ...spec.mask]) {
       if (!columns.has(c)) throw new AssayError('input', `${spec.source} has no column ${c}`, { subject: ctx.name });
     }
-    const typeOf = async (name: string) => (await ctx.query(`SELECT any_value(table_type) AS t FROM information_schema.tables WHERE table_name = ${quoteLiteral(name)}`)).get(0)?.toJSON().t as string | null;
-    const kind = await typeOf(spec.source);
-    // The sample is drawn once per run and kept as a table: reviewers work through a fixed
-    // set of records (reloading the data does not reshuffle their queue until the cell runs
-    // again), and what reads it does not repeat the ranking of every row.
-    if ((await typeOf(ctx.name)) === 'VIEW') await ctx.query(`DROP VIEW ${quoteIdent(ctx.name)}`);
-    await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed, kind === 'BASE TABLE')}`);
+    const kind = (await ctx.query(`SELECT any_value(table_type) AS t FROM information_schema.tables WHERE table_name = ${quoteLiteral(spec.source)}`)).get(0)?.toJSON().t;
+    // The cell's relation is a view, so what reads it projects only the columns it needs.
+    // Over a base table the ranking runs once per run into a narrow table of the chosen rows
+    // (5 % of the rows, a few columns): reading the view is then a join, not another ranking
+    // of every row (three reads per run, more by the review cell). Materialising every
+    // sampled column ran DuckDB-WASM out of memory at 10M rows; these few columns do not.
+    if (kind === 'BASE TABLE') {
+      const chosen = `${ctx.name}__chosen`;
+      await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(chosen)} AS ${sampleChosenSql(spec, seed)}`);
+      await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleFromChosenSql(spec, chosen)}`);
+    } else {
+      await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed)}`);
+    }
     const sizes = (await ctx.query(sampleSizesSql(spec))).toArray().map((r) => r.toJSON() as Record<string, unknown>);
     const keys = (await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(ctx.name)} ORDER BY k`)).toArray().map((r) => String(r.k));
     const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT 10000`);

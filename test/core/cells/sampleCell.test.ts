@@ -73,6 +73,23 @@ describe('sample cell', () => {
     });
   }
 
+  test('a source reloaded in another row order can drop rows from the view but never shows other records', async () => {
+    await wasm.query(`CREATE OR REPLACE TABLE reord AS SELECT 'k' || range AS k, range % 3 AS cls, range * 10 AS v FROM range(300)`);
+    const before = await run(wasm, 'source: reord\nstratify: cls\nkey: k\nfraction: 0.1\nmin_per_class: 1\nseed: 7');
+    expect(before.result.total).toBe(30);
+    // The same records reloaded in reverse order: every rowid now belongs to another record.
+    await wasm.query('CREATE OR REPLACE TABLE reord AS SELECT * FROM reord ORDER BY k DESC');
+    const rows = (await wasm.query('SELECT k, v FROM spot')).toArray().map((r) => r.toJSON() as { k: string; v: bigint });
+    for (const r of rows) {
+      expect(before.result.keys).toContain(r.k);
+      expect(Number(r.v)).toBe(Number(r.k.slice(1)) * 10);
+    }
+    // Run again, the view holds the sample of the reloaded data: the same keys, all 30.
+    const again = await run(wasm, 'source: reord\nstratify: cls\nkey: k\nfraction: 0.1\nmin_per_class: 1\nseed: 7');
+    expect(again.result.keys).toEqual(before.result.keys);
+    expect(Number((await wasm.query('SELECT count(*) AS n FROM spot')).get(0)!.toJSON().n)).toBe(30);
+  });
+
   test('another seed gives another sample of the same sizes', () => {
     const a = reference['20261121/0.05/5'];
     const b = reference['7/0.05/5'];
