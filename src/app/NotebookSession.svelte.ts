@@ -116,6 +116,8 @@ export class NotebookSession {
   #autoRunNames = new Set<string>();
   #reviewTimer: ReturnType<typeof setTimeout> | null = null;
   #stop = false;
+  /** The engine's answer to the last cancel (see WorkerEngine.cancel); runs wait for it. */
+  #settling: Promise<void> = Promise.resolve();
   #reviewRerun = new Set<string>();
 
   constructor(init: { id: string; text: string; baseUrl: string | null; host: NotebookHost; store: NotebookStore | null }) {
@@ -490,7 +492,8 @@ export class NotebookSession {
   async cancel(): Promise<void> {
     if (!this.running) return;
     this.#stop = true;
-    await this.#host.cancel?.();
+    this.#settling = Promise.resolve(this.#host.cancel?.()).catch(() => undefined);
+    await this.#settling;
   }
 
   async #run(names: string[]): Promise<void> {
@@ -498,6 +501,9 @@ export class NotebookSession {
     this.running = true;
     this.#stop = false;
     try {
+      // A cancel still settling finishes first: it may replace the engine, which would fail
+      // a query started in the meantime.
+      await this.#settling;
       await this.#prepareSources();
       for (const n of names) if (this.cells[n]) this.cells[n].status = 'running';
       await runCells(this.#analysis, {

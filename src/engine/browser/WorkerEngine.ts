@@ -19,6 +19,12 @@ export type BrowserEngineVersions = EngineVersions & { startMs: number };
  */
 const FATAL = /RuntimeError: |Aborted\(|worker is not set|Worker has been terminated|DuckDB worker failed/;
 
+/**
+ * Longer than appending one 1M-row Parquet row group (the slowest step a cancelled load
+ * finishes) with room for a loaded machine; shorter than a user waits on a Cancel button.
+ */
+const CANCEL_GRACE_MS = 5000;
+
 export class WorkerEngine implements Engine {
   #worker: Worker;
   #api: Comlink.Remote<EngineWorkerApi>;
@@ -26,6 +32,7 @@ export class WorkerEngine implements Engine {
   #dead: string | null = null;
   #died: Promise<never>;
   #kill!: (reason: string) => void;
+  #cancelGraceMs = CANCEL_GRACE_MS;
   /** Called once when the worker dies or DuckDB traps; the engine is unusable afterwards. */
   onCrash: ((reason: string) => void) | null = null;
 
@@ -71,12 +78,18 @@ export class WorkerEngine implements Engine {
     return this.#api.crashForTest();
   }
 
-  /** Start a worker and DuckDB inside it. Extensions may only come from our own origin. */
-  static async create(): Promise<WorkerEngine> {
+  /**
+   * Start a worker and DuckDB inside it. Extensions may only come from our own origin.
+   * `cancelGraceMs`: how long a cancelled query may keep the threaded engine busy before the
+   * worker is replaced (see cancel()); `Infinity` waits for it however long it takes.
+   */
+  static async create(options: { cancelGraceMs?: number } = {}): Promise<WorkerEngine> {
     const worker = new Worker(new URL('../../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'assay-duckdb' });
     const api = Comlink.wrap<EngineWorkerApi>(worker);
     const started = await api.init(new URL('duckdb-ext', globalThis.location.href).href);
-    return new WorkerEngine(worker, api, started);
+    const engine = new WorkerEngine(worker, api, started);
+    engine.#cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
+    return engine;
   }
 
   async query(sql: string): Promise<Table> {
@@ -92,9 +105,27 @@ export class WorkerEngine implements Engine {
   dropSource(name: string): Promise<void> {
     return this.#call(() => this.#api.dropSource(name));
   }
+  /**
+   * Cancel what runs now. The cancelled call fails at once; resolves once DuckDB answers again.
+   * In the threaded (coi) bundle DuckDB-WASM cannot interrupt a pipeline task one of its
+   * threads already runs (it has no interrupt call, only pending-query cancel): measured, a
+   * cancelled GROUP BY over 30M rows kept the engine busy 9-14 s and a single-task range()
+   * scan 24 s. So the engine is probed, and when it does not answer within the grace period
+   * the worker is declared dead: onCrash fires and the app starts a new worker with its
+   * sources, which also frees the wasm memory the cancelled query held.
+   */
   async cancel(): Promise<void> {
     if (this.#dead) return;
-    return this.#call(() => this.#api.cancel());
+    await this.#call(() => this.#api.cancel());
+    if (this.started.bundle !== 'coi' || !Number.isFinite(this.#cancelGraceMs)) return;
+    const grace = this.#cancelGraceMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answered = await Promise.race([
+      this.#call(() => this.#api.queryIPC('SELECT 1')).then(() => true, () => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), grace))),
+    ]);
+    clearTimeout(timer);
+    if (!answered) this.#kill(`a cancelled query still held DuckDB's threads after ${grace / 1000} s, and DuckDB-WASM cannot interrupt them`);
   }
   versions(): Promise<BrowserEngineVersions> {
     return this.#call(() => this.#api.versions());
