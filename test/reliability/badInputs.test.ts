@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tableToIPC, tableFromArrays } from 'apache-arrow';
+import { Duration, Float16, Table, TimeUnit, makeVector, tableToIPC, tableFromArrays, vectorFromArray } from 'apache-arrow';
+import * as parquetWasm from 'parquet-wasm';
 import { NodeEngine } from '../../src/engine/node/NodeEngine';
 import { messageOf } from '../../src/core/errors';
 import { parseNotebook } from '../../src/core/notebook/parseNotebook';
@@ -41,6 +42,9 @@ const FILES: FileCase[] = [
   { name: 'JSON Lines with a broken line', file: 'broken.jsonl', data: bytes('{"a": 1}\n{"a": 2\n{"a": 3}\n'), error: /^broken\.jsonl: .*line 2/ },
   { name: 'an Arrow IPC file cut short', file: 'cut.arrow', data: tableToIPC(tableFromArrays({ a: Int32Array.from({ length: 1000 }, (_, i) => i) }), 'file').subarray(0, 300), error: /^cut\.arrow: / },
   { name: 'a Parquet file with no rows', file: 'zero.parquet', data: new Uint8Array(0), rows: 0 },
+  // Written in beforeAll (parquet-wasm): an id column and a half-precision float column.
+  { name: 'a Parquet file with a type DuckDB cannot read (Float16)', file: 'half.parquet', data: new Uint8Array(0), error: /^half\.parquet: has half-precision float columns DuckDB cannot read: score \(Float16\); write them as FLOAT or DOUBLE/ },
+  { name: 'a Parquet file with a duration column (read as INTERVAL)', file: 'duration.parquet', data: new Uint8Array(0), rows: 2, columns: ['id', 'wait'] },
 ];
 
 describe('bad inputs (the corpus)', () => {
@@ -53,6 +57,9 @@ describe('bad inputs (the corpus)', () => {
     await engine.query(`CREATE TABLE z AS SELECT 1::INTEGER AS id, 'x' AS label WHERE false`);
     zero.data = await engine.exportParquet('SELECT * FROM z');
     zero.columns = ['id', 'label'];
+    const write = (t: Table) => new Uint8Array(parquetWasm.writeParquet(parquetWasm.Table.fromIPCStream(tableToIPC(t, 'stream'))));
+    FILES.find((f) => f.file === 'half.parquet')!.data = write(new Table({ id: makeVector(Int32Array.from([1, 2])), score: vectorFromArray([0.5, 1.5], new Float16()) }));
+    FILES.find((f) => f.file === 'duration.parquet')!.data = write(new Table({ id: makeVector(Int32Array.from([1, 2])), wait: vectorFromArray([1500n, 60000n], new Duration(TimeUnit.MILLISECOND)) }));
     keptRows = (await engine.openFile(new Blob([parquet]), 'defects_v1.parquet', { name: 'kept' })).rows;
   });
   afterAll(() => engine.close());
@@ -75,6 +82,12 @@ describe('bad inputs (the corpus)', () => {
       expect(Number((await engine.query('SELECT count(*) AS n FROM kept')).get(0)!.toJSON().n)).toBe(keptRows);
     });
   }
+
+  test('the duration column keeps its values (1.5 s and 1 min)', async () => {
+    await engine.openFile(new Blob([FILES.find((f) => f.file === 'duration.parquet')!.data as Uint8Array<ArrayBuffer>]), 'duration.parquet', { name: 'dur' });
+    const rows = (await engine.query('SELECT id, CAST(wait AS VARCHAR) AS w FROM dur ORDER BY id')).toArray().map((r) => r.toJSON());
+    expect(rows).toEqual([{ id: 1, w: '00:00:01.5' }, { id: 2, w: '00:01:00' }]);
+  });
 
   test('an all-NULL column and a 0-row table: the profile says so instead of failing', async () => {
     await engine.query(`CREATE OR REPLACE TABLE nulls AS SELECT range AS id, NULL::VARCHAR AS note FROM range(10)`);

@@ -26,6 +26,13 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
     const schemaIPC = pf.schema().intoIPCStream();
     const all = arrowColumns(schemaIPC);
     const wanted = ctx.columns ? projectColumns(fileName, all.map((a) => a.name), ctx.columns) : undefined;
+    // DuckDB answers a half-precision column with "Unsupported Internal Arrow Type e" after
+    // the decoding; the footer already says which column it is, so say that before any work.
+    const unsupported = all.filter((c) => (!wanted || wanted.includes(c.name)) && /Float16/.test(c.type));
+    if (unsupported.length) {
+      const list = unsupported.map((c) => `${c.name} (${c.type})`).join(', ');
+      throw new AssayError('input', `has half-precision float columns DuckDB cannot read: ${list}; write them as FLOAT or DOUBLE, or leave them out with the source's columns list`, { subject: fileName });
+    }
     ctx.progress({ phase: 'schema', fileName, rows: total, columns: wanted ? all.filter((a) => wanted.includes(a.name)) : all });
     if (groups === 0) {
       await ctx.backend.insertArrowIPC(ctx.table, schemaIPC, true);
