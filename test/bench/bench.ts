@@ -8,7 +8,7 @@ import { parseNotebook } from '../../src/core/notebook/parseNotebook';
 import { analyzeNotebook } from '../../src/core/notebook/analyzeNotebook';
 import { runCells } from '../../src/core/notebook/runCells';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
@@ -24,7 +24,9 @@ const dataDir = join(root, 'test/bench/data');
 const resultsDir = join(root, 'test/bench/results');
 const quick = process.argv.includes('--quick');
 const skipBuild = process.argv.includes('--no-build');
-const sizes = quick ? [1_000_000] : [1_000_000, 10_000_000];
+/** `--only drift` (or `--only 1m`, `--only 10m`): one stage, for checking a change quickly. */
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
+const sizes = (quick ? [1_000_000] : [1_000_000, 10_000_000]).filter((n) => !only || only === `${n / 1_000_000}m`);
 const REPEAT = 3;
 
 interface Row {
@@ -110,6 +112,17 @@ const NOTEBOOK = (table: string) =>
     .map(([kind, body]) => `\`\`\`${kind} ${kind}_cell\n${body}\n\`\`\`\n`)
     .join('\n')}`;
 
+/** Wait until every named source is open; an error notice (a failed load) fails at once, with its text. */
+async function waitForSources(page: Page, names: string[]): Promise<void> {
+  await page.waitForFunction(
+    (ns) => ns.every((n) => document.querySelector(`[data-testid=source][data-name="${n}"]`)) || document.querySelector('[data-testid=notice]'),
+    names,
+    { timeout: 600_000, polling: 100 },
+  );
+  const notices = await page.locator('[data-testid=notice]').allTextContents();
+  if (notices.length) throw new Error(`opening ${names.join(', ')} in the browser failed: ${notices.join(' | ')}`);
+}
+
 async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>): Promise<Row[]> {
   const out: Row[] = [];
   const table = `bench_${rows / 1_000_000}m`;
@@ -120,7 +133,7 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   await page.setInputFiles('[data-testid=file-input]', file);
   await page.waitForFunction((n) => document.querySelector('[data-testid=load]')?.textContent?.includes(`/ ${n} rows`), rows.toLocaleString('en-US'), { timeout: 60_000, polling: 'raf' });
   const schemaMs = Date.now() - t0;
-  await page.locator(`[data-testid=source][data-name=${table}]`).waitFor({ timeout: 600_000 });
+  await waitForSources(page, [table]);
   const openMs = Date.now() - t0;
   out.push({ case: 'schema + row count visible', rows, browser_ms: schemaMs, native_ms: null, ratio: null, peak_browser_mb: null });
   out.push({ case: 'open Parquet (ingest + SHA-256)', rows, browser_ms: openMs, native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() });
@@ -170,7 +183,7 @@ async function browserDrift(page: Page, a: string, b: string, rows: number, memo
   await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
   const names = [a, b].map((f) => f.split('/').pop()!.replace('.parquet', ''));
   await page.setInputFiles('[data-testid=file-input]', [a, b]);
-  for (const n of names) await page.locator(`[data-testid=source][data-name=${n}]`).waitFor({ timeout: 600_000 });
+  await waitForSources(page, names);
   await page.getByTestId('new-notebook').click();
   await page.getByRole('button', { name: 'Source' }).click();
   await page.getByTestId('source-editor').fill(`---\ntitle: drift bench\n---\n\n\`\`\`drift d\n${DRIFT(names[0]!, names[1]!)}\n\`\`\`\n`);
@@ -264,38 +277,61 @@ async function main() {
   const server = await preview({ root, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'silent' });
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('no port');
-  const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const memory = memorySampler(userDir);
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(600_000);
-  await page.goto(`http://127.0.0.1:${address.port}/`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
-  const engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
+  const url = `http://127.0.0.1:${address.port}/`;
   const rows: Row[] = [];
+  let engineText = '';
   const driftRows = quick ? 1_000_000 : 5_000_000;
   const driftFiles = [await generate(driftRows), await generate(driftRows, true)];
+  // Each stage in a browser of its own: WebAssembly memory never shrinks, so a stage after the
+  // 10M-row one would otherwise start with the memory that one left (and measure that).
+  const stage = async <T,>(run: (page: Page, memory: ReturnType<typeof memorySampler>) => Promise<T>): Promise<T> => {
+    const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+    const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    const memory = memorySampler(userDir);
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      page.setDefaultTimeout(600_000);
+      await page.goto(url);
+      await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+      engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
+      return await run(page, memory);
+    } finally {
+      memory.stop();
+      await context.close();
+      rmSync(userDir, { recursive: true, force: true });
+    }
+  };
+  // Results are written after every stage, so a failure late in a long run keeps what came before.
+  const save = () => writeResults(rows, engineText, t0);
   try {
     for (const n of sizes) {
-      const browser = await browserRun(page, files.get(n)!, n, memory);
+      const browser = await stage((page, memory) => browserRun(page, files.get(n)!, n, memory));
       const native = await nativeRun(files.get(n)!, n);
       for (const r of browser) {
         r.native_ms = native[r.case] === undefined ? null : Math.round(native[r.case]!);
         r.ratio = r.browser_ms !== null && r.native_ms ? Math.round((r.browser_ms / r.native_ms) * 100) / 100 : null;
         rows.push(r);
       }
+      save();
     }
-    const drift = await browserDrift(page, driftFiles[0]!, driftFiles[1]!, driftRows, memory);
-    drift.native_ms = Math.round(await nativeDrift(driftFiles[0]!, driftFiles[1]!));
-    drift.ratio = Math.round((drift.browser_ms! / drift.native_ms) * 100) / 100;
-    rows.push(drift);
-    rows.push(cliRun(files.get(sizes.at(-1)!)!, sizes.at(-1)!));
+    if (!only || only === 'drift') {
+      const drift = await stage((page, memory) => browserDrift(page, driftFiles[0]!, driftFiles[1]!, driftRows, memory));
+      drift.native_ms = Math.round(await nativeDrift(driftFiles[0]!, driftFiles[1]!));
+      drift.ratio = Math.round((drift.browser_ms! / drift.native_ms) * 100) / 100;
+      rows.push(drift);
+      save();
+    }
+    if (!only) {
+      rows.push(cliRun(files.get(sizes.at(-1)!)!, sizes.at(-1)!));
+      save();
+    }
   } finally {
-    memory.stop();
-    await context.close();
     await server.close();
-    rmSync(userDir, { recursive: true, force: true });
   }
+}
+
+/** Print the table and write it (JSON and Markdown) under test/bench/results/. */
+function writeResults(rows: Row[], engineText: string, t0: number): void {
   const header = '| case | rows | browser (median of 3) | native DuckDB | ratio | peak memory |';
   const lines = [header, '| --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
@@ -305,9 +341,10 @@ async function main() {
   const table = lines.join('\n');
   console.log(`\nbrowser engine: ${engineText}\n\n${table}\n\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   mkdirSync(resultsDir, { recursive: true });
-  const result = { date: new Date().toISOString(), quick, browser_engine: engineText, machine: { cores: (await import('node:os')).cpus().length }, rows };
-  writeFileSync(join(resultsDir, quick ? 'latest-quick.json' : 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(join(resultsDir, quick ? 'latest-quick.md' : 'latest.md'), table + '\n');
+  const result = { date: new Date().toISOString(), quick, only, browser_engine: engineText, machine: { cores: cpus().length }, rows };
+  const stem = only ? `only-${only}` : quick ? 'latest-quick' : 'latest';
+  writeFileSync(join(resultsDir, `${stem}.json`), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(resultsDir, `${stem}.md`), table + '\n');
 }
 
 main().catch((error) => {
