@@ -34,6 +34,8 @@ describe('readouts in Chromium', () => {
       await expect.poll(() => s.page.getByTestId('notebook').getAttribute('data-readout')).toBe('true');
       expect(await s.page.locator('[data-testid=cell-input]').count()).toBe(0);
       expect(await s.page.locator('.cell-head').evaluateAll((hs) => hs.filter((h) => getComputedStyle(h).display !== 'none').length)).toBe(0);
+      // A read-only document: no control of any cell is shown (failing-rows buttons, pickers, exports).
+      expect(await s.page.locator('[data-testid=nb-cell] button, [data-testid=nb-cell] select').evaluateAll((xs) => xs.filter((x) => x.checkVisibility()).map((x) => x.textContent))).toEqual([]);
       const provenance = s.page.getByTestId('provenance');
       expect(await provenance.textContent()).toMatch(/DuckDB v1\.4\.\d/);
       expect(await provenance.getByTestId('provenance-ran-at').textContent()).toMatch(/^\d{4}-\d\d-\d\dT/);
