@@ -167,7 +167,7 @@ export class Workbench {
     const failed: string[] = [];
     for (const [name, { file, columns }] of this.#sourceFiles) {
       try {
-        await engine.openFile(file, file.name, { name, ...(columns ? { columns } : {}) });
+        await engine.openFile(file, file.name, { name, columns });
       } catch (error) {
         failed.push(`${file.name}: ${messageOf(error)}`);
       }
@@ -359,7 +359,7 @@ export class Workbench {
     try {
       const info = await engine.openFile(file, file.name, {
         name,
-        ...(columns ? { columns } : {}),
+        columns,
         onProgress: (p) => {
           if (p.phase === 'schema') update({ columns: p.columns, rowsTotal: p.rows });
           else if (p.phase === 'rows') update({ rowsDone: p.done, rowsTotal: p.total });

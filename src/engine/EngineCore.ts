@@ -147,11 +147,12 @@ export class EngineCore {
     try {
       await READERS[format](ctx);
       checkCancelled();
-      // Parquet projects while decoding; the other readers load everything, then keep these.
-      if (options.columns && format !== 'parquet') {
-        const loaded = await describeColumns(async (sql) => tableFromIPC(await this.#run(sql, op)), staging);
-        const keep = projectColumns(fileName, loaded.map((c) => c.name), options.columns);
-        await this.#run(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT ${keep.map(quoteIdent).join(', ')} FROM ${quoteIdent(staging)}`, op);
+      // Parquet projects while decoding (its staged table already holds just these columns);
+      // the other readers, and a Parquet file without row groups, load everything first.
+      if (options.columns) {
+        const loaded = (await describeColumns(async (sql) => tableFromIPC(await this.#run(sql, op)), staging)).map((c) => c.name);
+        const keep = projectColumns(fileName, loaded, options.columns);
+        if (keep.length < loaded.length) await this.#run(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT ${keep.map(quoteIdent).join(', ')} FROM ${quoteIdent(staging)}`, op);
       }
       const columns = await normaliseTimestamps(async (sql) => tableFromIPC(await this.#run(sql, op)), staging);
       const rows = Number(tableFromIPC(await this.#run(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`, op)).get(0)!.toJSON().n);

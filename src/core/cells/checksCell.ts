@@ -3,7 +3,7 @@ import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { tableToJsonRows } from '../arrowJson';
 import { checkCountsSql, failingRowsSql, judgeRules, type CheckRule, type MetricOp, type Rule } from '../stats/checks';
-import type { CellKind } from './CellKind';
+import type { CellContext, CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
 
 export interface ChecksSpec {
@@ -77,6 +77,24 @@ function parseRule(item: unknown, index: number): CheckRule | string {
   return { rule, name, severity, mostly };
 }
 
+/** A version passes its gates when no error-level rule failed (warnings do not block). */
+function gatePassed(outcomes: readonly { passed: boolean; severity: string }[]): boolean {
+  return outcomes.every((o) => o.passed || o.severity === 'warn');
+}
+
+/**
+ * The columns of `source`, after checking that every column a rule names is among them; the
+ * message starts with `prefix(rule)` so it says which rule (or which version) is at fault.
+ */
+async function requireRuleColumns(ctx: Pick<CellContext, 'query' | 'name'>, source: string, rules: readonly CheckRule[], prefix: (r: CheckRule) => string): Promise<Set<string>> {
+  const columns = new Set((await describeColumns(ctx.query, source)).map((c) => c.name));
+  for (const r of rules) {
+    const col = 'column' in r.rule ? r.rule.column : null;
+    if (col !== null && !columns.has(col)) throw new AssayError('input', `${prefix(r)}${source} has no column ${col}`, { subject: ctx.name });
+  }
+  return columns;
+}
+
 /**
  * `checks` — quality gates over a source: not null, unique, in a set, between, matches,
  * relations and custom predicates, row count, NULL share, and thresholds on earlier cells'
@@ -118,11 +136,7 @@ export const checksCell: CellKind<ChecksSpec> = {
     return spec.rules.filter((r) => failingRowsSql(spec.source, r.rule) !== null).map((r) => `${name}_${r.name}`);
   },
   async run(spec, ctx) {
-    const columns = new Set((await describeColumns(ctx.query, spec.source)).map((c) => c.name));
-    for (const r of spec.rules) {
-      const col = 'column' in r.rule ? r.rule.column : null;
-      if (col !== null && !columns.has(col)) throw new AssayError('input', `rule ${r.name}: ${spec.source} has no column ${col}`, { subject: ctx.name });
-    }
+    const columns = await requireRuleColumns(ctx, spec.source, spec.rules, (r) => `rule ${r.name}: `);
     if (spec.key && !columns.has(spec.key)) throw new AssayError('input', `${spec.source} has no key column ${spec.key}`, { subject: ctx.name });
     const viewName = (r: CheckRule) => `${ctx.name}_${r.name}`;
     const counts = (await ctx.query(checkCountsSql(spec.source, spec.rules))).get(0)!.toJSON() as Record<string, unknown>;
@@ -138,19 +152,17 @@ export const checksCell: CellKind<ChecksSpec> = {
       const page = await ctx.query(`SELECT ${shown.length ? shown.map(quoteIdent).join(', ') : '*'} FROM ${quoteIdent(viewName(r))} LIMIT ${FAILING_PAGE}`);
       failing[r.name] = tableToJsonRows(page);
     }
-    const passed = outcomes.every((o) => o.passed || o.severity === 'warn');
+    const passed = gatePassed(outcomes);
     // The same rules over the compared version: counts only (its failing rows are not kept).
     let compared: Record<string, unknown> | null = null;
     if (spec.compare) {
-      const other = new Set((await describeColumns(ctx.query, spec.compare)).map((c) => c.name));
-      const missing = spec.rules.map((r) => ('column' in r.rule ? r.rule.column : null)).find((c) => c !== null && !other.has(c));
-      if (missing) throw new AssayError('input', `compare: ${spec.compare} has no column ${missing}`, { subject: ctx.name });
+      await requireRuleColumns(ctx, spec.compare, spec.rules, () => 'compare: ');
       const otherCounts = (await ctx.query(checkCountsSql(spec.compare, spec.rules))).get(0)!.toJSON() as Record<string, unknown>;
       const otherOutcomes = judgeRules(spec.rules, otherCounts, () => '', (cell) => ctx.results?.(cell));
       compared = {
         source: spec.compare,
         rows: Number(otherCounts.rows),
-        passed: otherOutcomes.every((o) => o.passed || o.severity === 'warn'),
+        passed: gatePassed(otherOutcomes),
         rules: otherOutcomes.map((o) => ({ name: o.name, passed: o.passed, failing_rows: o.failing_rows, failing_share: o.failing_share, observed: o.observed })),
       };
     }

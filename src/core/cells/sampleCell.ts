@@ -29,6 +29,13 @@ function rankOrderSql(seed: string, key: string): string {
   return `('0x' || ${h}[1:16])::UBIGINT, ('0x' || ${h}[17:32])::UBIGINT`;
 }
 
+/** Masked columns shown as MASKED (NULL stays NULL), as a `* REPLACE (...)` clause; '' when none. */
+function maskedSql(spec: SampleSpec, alias = ''): string {
+  if (!spec.mask.length) return '';
+  const col = (m: string) => `${alias}${quoteIdent(m)}`;
+  return ` REPLACE (${spec.mask.map((m) => `CASE WHEN ${col(m)} IS NULL THEN NULL ELSE ${quoteLiteral(MASKED)} END AS ${quoteIdent(m)}`).join(', ')})`;
+}
+
 /** The WHERE condition keeping the first n = min(N, max(min, ceil(fraction × N))) of a stratum. */
 function keepFirstSql(spec: SampleSpec): string {
   return `__assay_rank <= least(__assay_population, greatest(${quoteLiteral(spec.minPerClass)}, ceil(__assay_population * ${quoteLiteral(spec.fraction)})))`;
@@ -42,7 +49,7 @@ function keepFirstSql(spec: SampleSpec): string {
  */
 export function sampleSql(spec: SampleSpec, seed: string): string {
   const strata = [spec.stratify, ...spec.strata].map(quoteIdent).join(', ');
-  const masked = spec.mask.length ? ` REPLACE (${spec.mask.map((m) => `CASE WHEN ${quoteIdent(m)} IS NULL THEN NULL ELSE ${quoteLiteral(MASKED)} END AS ${quoteIdent(m)}`).join(', ')})` : '';
+  const masked = maskedSql(spec);
   return `WITH __assay_ranked AS (
   SELECT *, row_number() OVER (PARTITION BY ${strata} ORDER BY ${rankOrderSql(seed, spec.key)}) AS __assay_rank,
          count(*) OVER (PARTITION BY ${strata}) AS __assay_population
@@ -80,7 +87,7 @@ export function sampleChosenSql(spec: SampleSpec, seed: string): string {
  * can lose rows from the view but never show other records in their place.
  */
 export function sampleFromChosenSql(spec: SampleSpec, chosen: string): string {
-  const masked = spec.mask.length ? ` REPLACE (${spec.mask.map((m) => `CASE WHEN s.${quoteIdent(m)} IS NULL THEN NULL ELSE ${quoteLiteral(MASKED)} END AS ${quoteIdent(m)}`).join(', ')})` : '';
+  const masked = maskedSql(spec, 's.');
   const key = quoteIdent(spec.key);
   const order = [spec.stratify, ...spec.strata].map((c) => `c.${quoteIdent(c)}`).join(', ');
   return `SELECT s.*${masked}

@@ -32,11 +32,12 @@ export class WorkerEngine implements Engine {
   #dead: string | null = null;
   #died: Promise<never>;
   #kill!: (reason: string) => void;
-  #cancelGraceMs = CANCEL_GRACE_MS;
+  readonly #cancelGraceMs: number;
   /** Called once when the worker dies or DuckDB traps; the engine is unusable afterwards. */
   onCrash: ((reason: string) => void) | null = null;
 
-  private constructor(worker: Worker, api: Comlink.Remote<EngineWorkerApi>, started: BrowserEngineVersions) {
+  private constructor(worker: Worker, api: Comlink.Remote<EngineWorkerApi>, started: BrowserEngineVersions, cancelGraceMs: number) {
+    this.#cancelGraceMs = cancelGraceMs;
     this.#worker = worker;
     this.#api = api;
     this.started = started;
@@ -87,9 +88,7 @@ export class WorkerEngine implements Engine {
     const worker = new Worker(new URL('../../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'assay-duckdb' });
     const api = Comlink.wrap<EngineWorkerApi>(worker);
     const started = await api.init(new URL('duckdb-ext', globalThis.location.href).href);
-    const engine = new WorkerEngine(worker, api, started);
-    engine.#cancelGraceMs = options.cancelGraceMs ?? CANCEL_GRACE_MS;
-    return engine;
+    return new WorkerEngine(worker, api, started, options.cancelGraceMs ?? CANCEL_GRACE_MS);
   }
 
   async query(sql: string): Promise<Table> {

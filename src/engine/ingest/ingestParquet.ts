@@ -2,7 +2,6 @@ import { tableFromIPC } from 'apache-arrow';
 import type { ColumnInfo } from '../Engine';
 import type { IngestContext } from './IngestContext';
 import { AssayError, messageOf } from '../../core/errors';
-import { quoteIdent } from '../../core/sql/quote';
 import { projectColumns } from './projectColumns';
 
 /**
@@ -36,7 +35,6 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
     ctx.progress({ phase: 'schema', fileName, rows: total, columns: wanted ? all.filter((a) => wanted.includes(a.name)) : all });
     if (groups === 0) {
       await ctx.backend.insertArrowIPC(ctx.table, schemaIPC, true);
-      if (wanted) await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(ctx.table)} AS SELECT ${wanted.map(quoteIdent).join(', ')} FROM ${quoteIdent(ctx.table)}`);
     }
     let done = 0;
     // Pipelined: row group g+1 is decoded here while DuckDB (in its own worker) appends row
