@@ -1,7 +1,7 @@
 import { quoteIdent } from '../sql/quote';
 import { tableToJsonRows } from '../arrowJson';
 import {
-  agreementPairsSql,
+  agreementClassesSql,
   agreementPrepSql,
   agreementStats,
   itemSizesSql,
@@ -10,7 +10,7 @@ import {
   raterPairsSql,
   raterSummary,
   raterSummarySql,
-  type PairRow,
+  type ClassRow,
   type RaterRow,
 } from '../stats/agreement';
 import type { CellKind } from './CellKind';
@@ -59,12 +59,12 @@ export const agreementCell: CellKind<AgreementSpec> = {
     const tables = { labels: `__assay_${ctx.name}_labels`, items: ctx.name };
     await ctx.query(`DROP VIEW IF EXISTS ${quoteIdent(ctx.name)}`).catch(() => undefined);
     for (const sql of agreementPrepSql(cols, tables)) await ctx.query(sql);
-    const pairs = (await ctx.query(agreementPairsSql(tables))).toArray().map((r) => {
-      const o = r.toJSON() as PairRow;
-      return { c: o.c, k: o.k, pairs: Number(o.pairs), coincidence: Number(o.coincidence) };
+    const classes = (await ctx.query(agreementClassesSql(tables))).toArray().map((r) => {
+      const o = r.toJSON() as ClassRow;
+      return { c: o.c, ratings: Number(o.ratings), pairs: Number(o.pairs), agreeing: Number(o.agreeing), disagreeing: Number(o.disagreeing) };
     });
     const sizes = (await ctx.query(itemSizesSql(tables))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
-    const stats = agreementStats(pairs, sizes);
+    const stats = agreementStats(classes, sizes);
     const raters = raterSummary((await ctx.query(raterSummarySql(cols, tables, spec.gold))).toArray().map((r) => r.toJSON() as RaterRow));
     const pairwise = pairwiseKappa((await ctx.query(raterPairsSql(cols))).toArray().map((r) => r.toJSON() as { r1: string; r2: string; l1: string; l2: string; n: number }));
     const lowest = await ctx.query(lowestItemsSql(tables, spec.lowest));

@@ -40,18 +40,19 @@ GROUP BY item`,
 }
 
 /**
- * SQL for the pair table of all items with two or more ratings: for each ordered pair of
- * labels (c, k), \`pairs\` = Σ_u n_uc·n_uk for c ≠ k and Σ_u n_uc·(n_uc − 1) for c = k (ordered
- * pairs of ratings of one item), and \`coincidence\` = the same with each item weighted
- * 1/(m_u − 1) (Krippendorff's coincidence matrix). Everything else derives from this.
+ * SQL for one row per label over the items with two or more ratings (m_u of them, n_uc of
+ * label c): \`ratings\` = Σ_u n_uc; \`pairs\` = Σ_u n_uc·(m_u − 1), the ordered rating pairs that
+ * start with c; \`agreeing\` = Σ_u n_uc·(n_uc − 1), those that end with c too; and
+ * \`disagreeing\` = Σ_u n_uc·(m_u − n_uc)/(m_u − 1), the off-diagonal row of Krippendorff's
+ * coincidence matrix. These margins are all the statistics need, so no pair of labels is
+ * ever joined.
  */
-export function agreementPairsSql(t: AgreementTables): string {
-  return `SELECT a.label AS c, b.label AS k,
-       sum(CASE WHEN a.label = b.label THEN a.n * (a.n - 1) ELSE a.n * b.n END) AS pairs,
-       sum(CASE WHEN a.label = b.label THEN a.n * (a.n - 1) ELSE a.n * b.n END / (s.ratings - 1)) AS coincidence
-FROM ${quoteIdent(t.labels)} a JOIN ${quoteIdent(t.labels)} b USING (item) JOIN ${quoteIdent(t.items)} s USING (item)
+export function agreementClassesSql(t: AgreementTables): string {
+  return `SELECT l.label AS c, sum(l.n) AS ratings, sum(l.n * (s.ratings - 1)) AS pairs, sum(l.n * (l.n - 1)) AS agreeing,
+       sum(l.n * (s.ratings - l.n) / (s.ratings - 1)) AS disagreeing
+FROM ${quoteIdent(t.labels)} l JOIN ${quoteIdent(t.items)} s USING (item)
 WHERE s.ratings >= 2
-GROUP BY ALL`;
+GROUP BY l.label`;
 }
 
 /** SQL for how many items have m ratings, per m (Fleiss' kappa needs one m). */
@@ -95,7 +96,7 @@ FROM __assay_r a JOIN __assay_r b ON a.item = b.item AND a.rater < b.rater
 GROUP BY ALL`;
 }
 
-/** SQL for the `limit` items with the lowest agreement, with their labels spelled out. */
+/** SQL for the \`limit\` items with the lowest agreement, with their labels spelled out. */
 export function lowestItemsSql(t: AgreementTables, limit: number): string {
   return `WITH __assay_low AS (
   SELECT item, ratings, agreement FROM ${quoteIdent(t.items)} WHERE ratings >= 2 ORDER BY agreement, item LIMIT ${Math.max(0, Math.floor(limit))}
@@ -107,11 +108,13 @@ GROUP BY low.item, low.ratings, low.agreement
 ORDER BY low.agreement, low.item`;
 }
 
-export interface PairRow {
+/** One row of agreementClassesSql. */
+export interface ClassRow {
   c: string;
-  k: string;
+  ratings: number;
   pairs: number;
-  coincidence: number;
+  agreeing: number;
+  disagreeing: number;
 }
 
 export interface AgreementStats {
@@ -129,29 +132,22 @@ export interface AgreementStats {
 
 /**
  * Fleiss' kappa (as statsmodels' fleiss_kappa), Krippendorff's alpha for nominal data (as in
- * Krippendorff 2011), pairwise percent agreement and per-class agreement, from the pair table
- * and the item sizes. Only items with two or more ratings count.
+ * Krippendorff 2011), pairwise percent agreement and per-class agreement, from the per-label
+ * margins and the item sizes. Only items with two or more ratings count.
  */
-export function agreementStats(pairs: readonly PairRow[], sizes: readonly { m: number; items: number }[]): AgreementStats {
-  const categories = [...new Set(pairs.flatMap((p) => [p.c, p.k]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+export function agreementStats(classes: readonly ClassRow[], sizes: readonly { m: number; items: number }[]): AgreementStats {
+  const sorted = [...classes].sort((a, b) => (a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
+  const categories = sorted.map((r) => r.c);
   const pairable = sizes.filter((s) => s.m >= 2);
   const items = pairable.reduce((s, x) => s + x.items, 0);
-  // n_c: ratings of category c in pairable items (from the coincidence matrix margins).
-  const nc = new Map<string, number>(categories.map((c) => [c, 0]));
-  const pairsOf = new Map<string, number>(categories.map((c) => [c, 0]));
-  let agreeing = 0;
-  let allPairs = 0;
-  let disagreeObserved = 0;
-  for (const p of pairs) {
-    nc.set(p.c, nc.get(p.c)! + p.coincidence);
-    pairsOf.set(p.c, pairsOf.get(p.c)! + p.pairs);
-    allPairs += p.pairs;
-    if (p.c === p.k) agreeing += p.pairs;
-    else disagreeObserved += p.coincidence;
-  }
-  const n = [...nc.values()].reduce((a, b) => a + b, 0);
-  let disagreeExpected = 0;
-  for (const c of categories) for (const k of categories) if (c !== k) disagreeExpected += nc.get(c)! * nc.get(k)!;
+  const sum = (f: (r: ClassRow) => number) => sorted.reduce((s, r) => s + f(r), 0);
+  // n_c (ratings of c in pairable items) are the coincidence matrix's margins.
+  const n = sum((r) => r.ratings);
+  const agreeing = sum((r) => r.agreeing);
+  const allPairs = sum((r) => r.pairs);
+  const disagreeObserved = sum((r) => r.disagreeing);
+  // Σ_{c≠k} n_c·n_k = n² − Σ_c n_c², exact in doubles while the counts stay below 2^26.
+  const disagreeExpected = n * n - sum((r) => r.ratings * r.ratings);
   const krippendorff_alpha = disagreeExpected === 0 ? Number.NaN : 1 - ((n - 1) * disagreeObserved) / disagreeExpected;
 
   let fleiss_kappa: number | null = null;
@@ -160,14 +156,10 @@ export function agreementStats(pairs: readonly PairRow[], sizes: readonly { m: n
     const m = pairable[0]!.m;
     const N = pairable[0]!.items;
     const pBar = agreeing / (N * m * (m - 1));
-    const peBar = categories.reduce((s, c) => s + (nc.get(c)! / (N * m)) ** 2, 0);
+    const peBar = sum((r) => (r.ratings / (N * m)) ** 2);
     fleiss_kappa = peBar === 1 ? Number.NaN : (pBar - peBar) / (1 - peBar);
   }
-  const per_class = categories.map((c) => {
-    const same = pairs.find((p) => p.c === c && p.k === c)?.pairs ?? 0;
-    const total = pairsOf.get(c)!;
-    return { class: c, agreement: total === 0 ? Number.NaN : same / total, ratings: nc.get(c)! };
-  });
+  const per_class = sorted.map((r) => ({ class: r.c, agreement: r.pairs === 0 ? Number.NaN : r.agreeing / r.pairs, ratings: r.ratings }));
   return { categories, items, fleiss_kappa, krippendorff_alpha, percent_agreement: allPairs === 0 ? Number.NaN : agreeing / allPairs, per_class };
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { NodeEngine } from '../../../src/engine/node/NodeEngine';
 import { quoteIdent, quoteLiteral } from '../../../src/core/sql/quote';
 import {
-  agreementPairsSql,
+  agreementClassesSql,
   agreementStats,
   agreementPrepSql,
   itemSizesSql,
@@ -11,7 +11,7 @@ import {
   raterPairsSql,
   raterSummary,
   raterSummarySql,
-  type PairRow,
+  type ClassRow,
   type RaterRow,
 } from '../../../src/core/stats/agreement';
 
@@ -37,9 +37,9 @@ describe('agreement statistics (SQL in DuckDB + post-processing)', () => {
   async function stats(cols: Awaited<ReturnType<typeof load>>) {
     const t = tablesOf(cols);
     for (const sql of agreementPrepSql(cols, t)) await engine.query(sql);
-    const pairs = (await engine.query(agreementPairsSql(t))).toArray().map((r) => r.toJSON() as PairRow);
+    const classes = (await engine.query(agreementClassesSql(t))).toArray().map((r) => r.toJSON() as ClassRow);
     const sizes = (await engine.query(itemSizesSql(t))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
-    return agreementStats(pairs, sizes);
+    return agreementStats(classes, sizes);
   }
 
   test("Fleiss (1971): 30 patients, 6 psychiatrists, 5 diagnoses — kappa 0.4302445 (R irr); exact 5437/12637", async () => {
