@@ -18,15 +18,28 @@ export interface SampleSpec {
 /** The text masked columns show to reviewers. */
 export const MASKED = '•••';
 
+/** Bits of the hash's first half that name a bucket in the cut-off histogram (4,096 buckets). */
+const BUCKET_SHIFT = 52;
+
+/** A UBIGINT expression with the bytes of `x` (a column, not an expression: it appears 8 times) reversed. */
+function byteSwapSql(x: string): string {
+  return `(${[0, 1, 2, 3, 4, 5, 6, 7].map((i) => `(((${x} >> ${8 * i}) & 255::UBIGINT) << ${56 - 8 * i})`).join(' | ')})`;
+}
+
 /**
- * The ranking order within a stratum: md5(seed:key) as two fixed-width 64-bit halves, which
- * sort exactly as the hex string does (tested against the Python reference's keys) but take
- * 16 bytes in the window's sort instead of a 32-character string: at 10M rows that difference
- * decides whether DuckDB-WASM runs out of memory. (md5_number is little-endian: another order.)
+ * The rows of the source with `cols` and the ranking key: md5(seed:key) as two 64-bit halves,
+ * __assay_h1 and __assay_h2, which sort exactly as the hex string does (tested against the
+ * Python reference's keys and a ranking by the hex string). md5_number holds the digest's
+ * first 8 bytes in its low 64 bits, each half little-endian, so the halves are swapped back.
+ * The digest is computed once per row in the inner query: an expression repeated in SQL is
+ * computed again each time it appears. A NULL key ranks last.
  */
-function rankOrderSql(seed: string, key: string): string {
-  const h = `md5(${quoteLiteral(`${seed}:`)} || CAST(${quoteIdent(key)} AS VARCHAR))`;
-  return `('0x' || ${h}[1:16])::UBIGINT, ('0x' || ${h}[17:32])::UBIGINT`;
+function hashedSql(spec: SampleSpec, seed: string, cols: string): string {
+  const md5 = `md5_number(${quoteLiteral(`${seed}:`)} || CAST(${quoteIdent(spec.key)} AS VARCHAR))`;
+  return `SELECT * EXCLUDE (__assay_b1, __assay_b2), ${byteSwapSql('__assay_b1')} AS __assay_h1, ${byteSwapSql('__assay_b2')} AS __assay_h2 FROM (
+    SELECT * EXCLUDE (__assay_md5), (__assay_md5 & 18446744073709551615::UHUGEINT)::UBIGINT AS __assay_b1, (__assay_md5 >> 64)::UBIGINT AS __assay_b2
+    FROM (SELECT ${cols}, ${md5} AS __assay_md5 FROM ${quoteIdent(spec.source)})
+  )`;
 }
 
 /** Masked columns shown as MASKED (NULL stays NULL), as a `* REPLACE (...)` clause; '' when none. */
@@ -36,9 +49,9 @@ function maskedSql(spec: SampleSpec, alias = ''): string {
   return ` REPLACE (${spec.mask.map((m) => `CASE WHEN ${col(m)} IS NULL THEN NULL ELSE ${quoteLiteral(MASKED)} END AS ${quoteIdent(m)}`).join(', ')})`;
 }
 
-/** The WHERE condition keeping the first n = min(N, max(min, ceil(fraction × N))) of a stratum. */
-function keepFirstSql(spec: SampleSpec): string {
-  return `__assay_rank <= least(__assay_population, greatest(${quoteLiteral(spec.minPerClass)}, ceil(__assay_population * ${quoteLiteral(spec.fraction)})))`;
+/** The sample size n = min(N, max(min, ceil(fraction × N))) of a stratum of `population` rows. */
+function sizeSql(spec: SampleSpec, population: string): string {
+  return `least(${population}, greatest(${quoteLiteral(spec.minPerClass)}, ceil(${population} * ${quoteLiteral(spec.fraction)})))`;
 }
 
 /**
@@ -51,33 +64,53 @@ export function sampleSql(spec: SampleSpec, seed: string): string {
   const strata = [spec.stratify, ...spec.strata].map(quoteIdent).join(', ');
   const masked = maskedSql(spec);
   return `WITH __assay_ranked AS (
-  SELECT *, row_number() OVER (PARTITION BY ${strata} ORDER BY ${rankOrderSql(seed, spec.key)}) AS __assay_rank,
+  SELECT * EXCLUDE (__assay_h1, __assay_h2),
+         row_number() OVER (PARTITION BY ${strata} ORDER BY __assay_h1, __assay_h2) AS __assay_rank,
          count(*) OVER (PARTITION BY ${strata}) AS __assay_population
-  FROM ${quoteIdent(spec.source)}
+  FROM (${hashedSql(spec, seed, '*')})
 )
 SELECT * EXCLUDE (__assay_rank, __assay_population)${masked}
 FROM __assay_ranked
-WHERE ${keepFirstSql(spec)}
+WHERE __assay_rank <= ${sizeSql(spec, '__assay_population')}
 ORDER BY ${strata}, __assay_rank`;
 }
 
 /**
  * The chosen rows of a base table, narrow: (rowid, key, strata, rank) of the first n per
- * stratum. The window sorts only rowid, the strata and the two hash halves; the key joins
- * back for the chosen rows alone.
+ * stratum. Sorting every row by its hash is what made the sample slow, and only 5 % are kept:
+ * a histogram of the hash's top 12 bits per stratum finds the bucket the n-th row falls in,
+ * and only the rows up to that bucket are ranked. The hash orders the rows and the buckets
+ * alike, so these are the same rows with the same ranks as a ranking of the whole stratum.
  */
 export function sampleChosenSql(spec: SampleSpec, seed: string): string {
   const cols = [spec.stratify, ...spec.strata].map(quoteIdent);
   const strata = cols.join(', ');
+  const sameStratum = cols.map((c) => `h.${c} IS NOT DISTINCT FROM x.${c}`).join(' AND ');
   const key = quoteIdent(spec.key);
-  return `SELECT c.__assay_rowid, s.${key}, ${cols.map((c) => `c.${c}`).join(', ')}, c.__assay_rank FROM (
-  SELECT __assay_rowid, ${strata}, __assay_rank FROM (
-    SELECT rowid AS __assay_rowid, ${strata},
-           row_number() OVER (PARTITION BY ${strata} ORDER BY ${rankOrderSql(seed, spec.key)}) AS __assay_rank,
-           count(*) OVER (PARTITION BY ${strata}) AS __assay_population
-    FROM ${quoteIdent(spec.source)}
+  // NULL hashes (NULL keys) rank last: they go in a bucket after every other.
+  const bucket = `coalesce(__assay_h1 >> ${BUCKET_SHIFT}, ${2 ** (64 - BUCKET_SHIFT)})`;
+  return `WITH __assay_hashed AS (
+  SELECT __assay_rowid, ${strata}, __assay_h1, __assay_h2, ${bucket} AS __assay_bucket
+  FROM (${hashedSql(spec, seed, `rowid AS __assay_rowid, ${strata}`)})
+),
+__assay_cut AS (
+  SELECT ${strata}, any_value(__assay_size) AS __assay_size, min(__assay_bucket) FILTER (WHERE __assay_below >= __assay_size) AS __assay_last
+  FROM (
+    SELECT ${strata}, __assay_bucket,
+           sum(__assay_n) OVER (PARTITION BY ${strata} ORDER BY __assay_bucket) AS __assay_below,
+           ${sizeSql(spec, `sum(__assay_n) OVER (PARTITION BY ${strata})`)} AS __assay_size
+    FROM (SELECT ${strata}, __assay_bucket, count(*) AS __assay_n FROM __assay_hashed GROUP BY ALL)
   )
-  WHERE ${keepFirstSql(spec)}
+  GROUP BY ALL
+)
+SELECT c.__assay_rowid, s.${key}, ${cols.map((c) => `c.${c}`).join(', ')}, c.__assay_rank FROM (
+  SELECT * FROM (
+    SELECT h.__assay_rowid, ${cols.map((c) => `h.${c}`).join(', ')}, x.__assay_size,
+           row_number() OVER (PARTITION BY ${cols.map((c) => `h.${c}`).join(', ')} ORDER BY h.__assay_h1, h.__assay_h2) AS __assay_rank
+    FROM __assay_hashed h JOIN __assay_cut x ON ${sameStratum}
+    WHERE h.__assay_bucket <= x.__assay_last
+  )
+  WHERE __assay_rank <= __assay_size
 ) AS c JOIN ${quoteIdent(spec.source)} AS s ON s.rowid = c.__assay_rowid`;
 }
 
@@ -100,7 +133,7 @@ export function sampleSizesSql(spec: SampleSpec): string {
   const cols = [spec.stratify, ...spec.strata];
   const select = cols.map((c) => `CAST(${quoteIdent(c)} AS VARCHAR) AS ${quoteIdent(c)}`).join(', ');
   return `SELECT ${select}, count(*)::DOUBLE AS population,
-       least(count(*), greatest(${quoteLiteral(spec.minPerClass)}, ceil(count(*) * ${quoteLiteral(spec.fraction)})))::DOUBLE AS size
+       ${sizeSql(spec, 'count(*)')}::DOUBLE AS size
 FROM ${quoteIdent(spec.source)} GROUP BY ALL ORDER BY ALL`;
 }
 
@@ -149,15 +182,19 @@ export const sampleCell: CellKind<SampleSpec> = {
     // (5 % of the rows, a few columns): reading the view is then a join, not another ranking
     // of every row (three reads per run, more by the review cell). Materialising every
     // sampled column ran DuckDB-WASM out of memory at 10M rows; these few columns do not.
+    // The keys are read from the chosen rows where there are some: the same keys as the view
+    // has now, without joining every row of the source to find them.
+    let keysFrom = ctx.name;
     if (kind === 'BASE TABLE') {
       const chosen = `${ctx.name}__chosen`;
       await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(chosen)} AS ${sampleChosenSql(spec, seed)}`);
       await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleFromChosenSql(spec, chosen)}`);
+      keysFrom = chosen;
     } else {
       await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed)}`);
     }
     const sizes = (await ctx.query(sampleSizesSql(spec))).toArray().map((r) => r.toJSON() as Record<string, unknown>);
-    const keys = (await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(ctx.name)} ORDER BY k`)).toArray().map((r) => String(r.k));
+    const keys = (await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(keysFrom)} ORDER BY k`)).toArray().map((r) => String(r.k));
     const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT 10000`);
     const per_class = sizes.map((s) => ({
       class: (s[spec.stratify] as string | null) ?? null,

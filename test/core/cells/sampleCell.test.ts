@@ -90,6 +90,28 @@ describe('sample cell', () => {
     expect(Number((await wasm.query('SELECT count(*) AS n FROM spot')).get(0)!.toJSON().n)).toBe(30);
   });
 
+  test('on 200,000 rows the bucketed ranking takes exactly the rows a full ranking by the md5 hex string takes (NULL and repeated keys included)', async () => {
+    // Strata by hand: a 120,000 → ceil(0.05 × 120,000) = 6,000; b 60,000 → 3,000; c 19,997 →
+    // ceil(999.85) = 1,000; d 3 rows (one with a NULL key) → the minimum 5 capped at 3. Total 10,003.
+    const create = `CREATE OR REPLACE TABLE big AS SELECT CASE WHEN range % 1000 = 7 THEN NULL WHEN range % 997 = 3 THEN 'dup' ELSE 'k' || range END AS k,
+        CASE WHEN range < 120000 THEN 'a' WHEN range < 180000 THEN 'b' ELSE 'c' END AS cls FROM range(199997)
+      UNION ALL SELECT * FROM (VALUES ('d1', 'd'), (NULL, 'd'), ('d2', 'd'))`;
+    // The definition written plainly: rank by the 32-character hex string, keep the first n.
+    const reference = `SELECT cls, k, row_number() OVER (PARTITION BY cls ORDER BY md5('5:' || k)) AS r, count(*) OVER (PARTITION BY cls) AS n FROM big
+      QUALIFY r <= least(n, greatest(5, ceil(n * 0.05)))`;
+    for (const engine of [wasm, native] as Engine[]) {
+      await engine.query(create);
+      const out = await run(engine, 'source: big\nstratify: cls\nkey: k\nfraction: 0.05\nmin_per_class: 5\nseed: 5');
+      expect(out.result.total).toBe(10_003);
+      const got = (await engine.query('SELECT cls, k FROM spot')).toArray().map((r) => `${r.cls}/${r.k}`);
+      const want = (await engine.query(`SELECT cls, k FROM (${reference}) ORDER BY cls, r`)).toArray().map((r) => `${r.cls}/${r.k}`);
+      expect(want).toHaveLength(10_003);
+      // In rank order; rows that tie (a repeated key) are the same text either way.
+      expect(got).toEqual(want);
+      expect(got).toContain('d/null');
+    }
+  });
+
   test('another seed gives another sample of the same sizes', () => {
     const a = reference['20261121/0.05/5'];
     const b = reference['7/0.05/5'];
