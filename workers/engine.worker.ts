@@ -1,7 +1,7 @@
 /**
  * The DuckDB worker: thin. It owns the database (AsyncDuckDB, whose own worker runs the
  * wasm), runs EngineCore over it, and hands results back as Arrow IPC bytes, transferred.
- * Parquet decoding and hashing also happen here, off the page's thread.
+ * Parquet decoding also happens here, off the page's thread; hashing in a worker of its own.
  */
 import * as Comlink from 'comlink';
 import * as duckdb from '@duckdb/duckdb-wasm';
@@ -16,7 +16,8 @@ import parquetWasm from 'parquet-wasm/esm/parquet_wasm_bg.wasm?url';
 import '../src/engine/browser/errorTransfer';
 import type { DuckBackend } from '../src/engine/DuckBackend';
 import type { EngineVersions, IngestProgress, OpenFileOptions, SourceInfo } from '../src/engine/Engine';
-import { EngineCore } from '../src/engine/EngineCore';
+import { EngineCore, type HashFile } from '../src/engine/EngineCore';
+import type { HashMessage } from './hash.worker';
 
 const abs = (u: string) => new URL(u, self.location.href).href;
 
@@ -51,6 +52,36 @@ class AsyncBackend implements DuckBackend {
   }
 }
 
+/**
+ * Hash in a worker of its own, one per file: the engine worker's thread is busy decoding
+ * Parquet, and DuckDB's append runs in DuckDB's worker. A cancelled or failed load
+ * terminates it at the next slice.
+ */
+const hashInWorker: HashFile = (file, onProgress, checkCancelled) =>
+  new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module', name: 'assay-hash' });
+    const stop = (error: unknown) => {
+      worker.terminate();
+      reject(error);
+    };
+    worker.onmessage = (e: MessageEvent<HashMessage>) => {
+      const m = e.data;
+      if ('progress' in m) {
+        try {
+          checkCancelled();
+        } catch (error) {
+          return stop(error);
+        }
+        onProgress(...m.progress);
+      } else if ('hex' in m) {
+        worker.terminate();
+        resolve(m.hex);
+      } else stop(new Error(`hashing failed: ${m.error}`));
+    };
+    worker.onerror = (e) => stop(new Error(`hashing failed: ${e.message || 'the hashing worker stopped'}`));
+    worker.postMessage(file);
+  });
+
 let core: EngineCore | null = null;
 let startMs = 0;
 
@@ -75,7 +106,7 @@ const api = {
     const threads = isolated ? Math.max(1, Math.min(4, self.navigator.hardwareConcurrency || 1)) : 1;
     await db.open({ maximumThreads: threads });
     const conn = await db.connectInternal();
-    core = new EngineCore(new AsyncBackend(db, conn, bundle, threads), parquet, 'wasm-browser');
+    core = new EngineCore(new AsyncBackend(db, conn, bundle, threads), parquet, 'wasm-browser', hashInWorker);
     // parquet-wasm panics surface here, uncaught: fail the load waiting on them (PanicWatch).
     const engine = core;
     self.addEventListener('unhandledrejection', (e) => {

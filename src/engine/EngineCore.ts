@@ -37,6 +37,9 @@ export function offlineSettings(extensionRepository: string): string[] {
   ];
 }
 
+/** Computes a file's SHA-256 as hex; calls checkCancelled as it goes, which throws to stop it. */
+export type HashFile = (file: Blob, onProgress: (done: number, total: number) => void, checkCancelled: () => void) => Promise<string>;
+
 interface Operation {
   cancelled: boolean;
   /** True while one of this operation's own queries runs: only then may cancel() interrupt DuckDB. */
@@ -59,10 +62,14 @@ export class EngineCore {
   /** Where the platform reports uncaught wasm traps (see PanicWatch). */
   readonly panics = new PanicWatch();
 
-  constructor(backend: DuckBackend, parquet: ParquetModule, engineName: string) {
+  #hashFile: HashFile;
+
+  /** `hashFile` lets a platform hash on another thread (the browser: a worker of its own). */
+  constructor(backend: DuckBackend, parquet: ParquetModule, engineName: string, hashFile: HashFile = sha256Blob) {
     this.#backend = backend;
     this.#parquet = parquet;
     this.#engineName = engineName;
+    this.#hashFile = hashFile;
   }
 
   /** Apply the offline settings. Call once after construction. */
@@ -142,7 +149,16 @@ export class EngineCore {
       progress,
       panics: this.panics,
     };
-    const hashing = sha256Blob(file, (done, total) => progress({ phase: 'hash', fileName, done, total }), checkCancelled);
+    // The hash runs beside the reader; a failed load stops it too.
+    let failed = false;
+    const hashing = this.#hashFile(
+      file,
+      (done, total) => progress({ phase: 'hash', fileName, done, total }),
+      () => {
+        if (failed) throw new AssayError('cancelled', 'the load failed', { subject: fileName });
+        checkCancelled();
+      },
+    );
     hashing.catch(() => undefined);
     try {
       await READERS[format](ctx);
@@ -161,6 +177,7 @@ export class EngineCore {
       await this.#run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`, op);
       return { name, fileName, format, bytes: file.size, rows, columns, sha256 };
     } catch (error) {
+      failed = true;
       await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`, { cancelled: false, inQuery: false }).catch(() => undefined);
       if (error instanceof AssayError) throw error;
       throw new AssayError('input', `cannot be opened as ${format}: ${messageOf(error)}`, { subject: fileName, cause: error });

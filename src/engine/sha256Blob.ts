@@ -1,5 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2';
-import { bytesToHex } from '@noble/hashes/utils';
+import { createSHA256 } from 'hash-wasm';
 
 const CHUNK = 8 * 1024 * 1024;
 
@@ -12,12 +11,13 @@ export async function sha256Blob(
   onProgress?: (done: number, total: number) => void,
   checkCancelled?: () => void,
 ): Promise<string> {
-  const hash = sha256.create();
+  const hash = await createSHA256();
+  hash.init();
   for (let offset = 0; offset < blob.size; offset += CHUNK) {
     checkCancelled?.();
     const chunk = new Uint8Array(await blob.slice(offset, Math.min(blob.size, offset + CHUNK)).arrayBuffer());
     hash.update(chunk);
     onProgress?.(Math.min(blob.size, offset + CHUNK), blob.size);
   }
-  return bytesToHex(hash.digest());
+  return hash.digest('hex');
 }

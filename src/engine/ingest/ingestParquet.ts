@@ -5,6 +5,21 @@ import { AssayError, messageOf } from '../../core/errors';
 import { projectColumns } from './projectColumns';
 
 /**
+ * Decoded bytes per Arrow record batch to aim for. parquet-wasm's default of 1,024 rows a
+ * batch made DuckDB-WASM's append the slowest step of opening a file: a 1M-row row group
+ * appended in about 1.2 s as 1,024-row batches and in about 0.5 s as one batch (Chromium,
+ * 2 threads). The cap keeps a string column's data well under Arrow's 2 GiB offset limit.
+ */
+const BATCH_BYTES = 256 * 1024 * 1024;
+
+/** Rows per record batch for a row group of `rows` rows and `bytes` uncompressed bytes. */
+export function batchRows(rows: number, bytes: number): number {
+  if (rows <= 0) return 1024;
+  if (bytes <= BATCH_BYTES) return rows;
+  return Math.max(1024, Math.floor((rows * BATCH_BYTES) / bytes));
+}
+
+/**
  * Read a Parquet file with parquet-wasm, one row group at a time, into DuckDB as Arrow IPC.
  * DuckDB-WASM cannot load its parquet extension offline, and decoding the whole file at
  * once costs several times the memory (STACK.md), hence row groups.
@@ -45,15 +60,17 @@ export async function ingestParquet(ctx: IngestContext): Promise<void> {
       for (let g = 0; g < groups; g++) {
         ctx.checkCancelled();
         let ipc: Uint8Array;
+        const group = meta.rowGroup(g);
+        const rows = Number(group.numRows());
         try {
-          const part = await ctx.panics.guard(pf.read({ rowGroups: [g], ...(wanted ? { columns: wanted } : {}) }));
+          const batchSize = batchRows(rows, Number(group.totalByteSize()));
+          const part = await ctx.panics.guard(pf.read({ rowGroups: [g], batchSize, ...(wanted ? { columns: wanted } : {}) }));
           ipc = part.intoIPCStream();
         } catch (cause) {
           throw new AssayError('input', `row group ${g + 1} of ${groups} cannot be decoded (${describeParquetError(cause)})`, { subject: fileName, cause });
         }
         if (inserting) await inserting;
         ctx.checkCancelled();
-        const rows = Number(meta.rowGroup(g).numRows());
         inserting = ctx.backend.insertArrowIPC(ctx.table, ipc, g === 0).then(() => {
           done += rows;
           ctx.progress({ phase: 'rows', fileName, done, total });
