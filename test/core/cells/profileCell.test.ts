@@ -76,6 +76,29 @@ describe('profile cell', () => {
     expect(col('lighting_lux').histogram).toHaveLength(20);
   });
 
+  test('personal data: which values count as e-mail addresses and phone numbers (decided by hand)', async () => {
+    const values: [string | null, 'email' | 'phone' | 'neither'][] = [
+      ['+44 20 7946 0958', 'phone'], // leading +, 12 digits
+      ['(555) 123-4567', 'phone'], // separators, 10 digits
+      ['555.123.4567', 'phone'],
+      ['555-1234', 'neither'], // 7 digits: too short
+      ['2026-11-22', 'neither'], // 8 digits
+      ['img_000000001', 'neither'], // no + and no separator
+      ['1234567890', 'neither'], // digits alone: an id, not a phone
+      ['img-0000000012', 'neither'], // a separator, but a letter first
+      ['ana@example.org', 'email'],
+      ['x@y', 'neither'], // no domain suffix
+      ['two@@example.org', 'neither'],
+      [null, 'neither'],
+    ];
+    await engine.query(`CREATE OR REPLACE TABLE pii AS SELECT * FROM (VALUES ${values.map(([v]) => (v === null ? '(NULL::VARCHAR)' : `('${v}')`)).join(', ')}) AS t("contact info")`);
+    const r = await run('source: pii');
+    const c = r.columns[0]!;
+    expect(c.phones).toBe(values.filter(([, k]) => k === 'phone').length);
+    expect(c.phones).toBe(3);
+    expect(c.emails).toBe(1);
+  });
+
   test('alerts: duplicates, constant, high nulls, imbalance, personal data; the key is not high-cardinality', async () => {
     const r = await run('source: batch\nkey: image_id');
     const kinds = (column: string | null) => r.alerts.filter((a) => a.column === column).map((a) => a.kind);
