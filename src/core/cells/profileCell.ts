@@ -140,7 +140,7 @@ export const profileCell: CellKind<ProfileSpec> = {
     });
     const histogram = (await ctx.query(histogramSql(spec.source, ranges, spec.bins))).toArray().map((r) => ({ col: Number(r.col), bin: Number(r.bin), n: Number(r.n) }));
     const rows = Number(agg.rows);
-    const duplicate_rows = Number((await ctx.query(duplicateRowsSql(spec.source))).getChild('duplicate_rows')!.get(0));
+    const duplicate_rows = Number((await ctx.query(duplicateRowsSql(spec.source, described.map((d) => d.name)))).getChild('duplicate_rows')!.get(0));
     const keyStats = spec.key ? ((await ctx.query(keyDuplicatesSql(spec.source, spec.key))).get(0)!.toJSON() as { repeated_keys: number; key_duplicate_rows: number }) : null;
     const profiles = columnProfiles(columns, agg, top, histogram, ranges, spec.bins);
     const alerts = profileAlerts(rows, profiles, spec.top, spec.key, { ...DEFAULT_THRESHOLDS, nullShare: spec.nullShare });

@@ -95,14 +95,15 @@ export function outsideContract(col: string, cls: ColumnClass, contract: ColumnC
 /**
  * The k most frequent values of every column, in one statement: each branch of the UNION
  * reads one column (DuckDB scans only that column). Ties are broken by the value's text so
- * the result is the same on every run.
+ * the result is the same on every run. Values are grouped as they are and only the groups
+ * are turned into text: casting every row first made this query 2–3 times slower.
  */
 export function topValuesSql(source: string, columns: readonly ProfiledColumn[], k: number): string {
   if (columns.length === 0) return `SELECT NULL::INTEGER AS col, NULL::VARCHAR AS value, NULL::DOUBLE AS n WHERE false`;
   return columns
     .map(
       (c, i) =>
-        `(SELECT ${i} AS col, CAST(${quoteIdent(c.name)} AS VARCHAR) AS value, count(*)::DOUBLE AS n FROM ${quoteIdent(source)} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY ALL ORDER BY n DESC, value LIMIT ${k})`,
+        `(SELECT ${i} AS col, CAST(v AS VARCHAR) AS value, n FROM (SELECT ${quoteIdent(c.name)} AS v, count(*)::DOUBLE AS n FROM ${quoteIdent(source)} WHERE ${quoteIdent(c.name)} IS NOT NULL GROUP BY 1) ORDER BY n DESC, value LIMIT ${k})`,
     )
     .join('\nUNION ALL\n');
 }
@@ -115,21 +116,36 @@ export interface HistogramInput {
   max: number;
 }
 
-/** Equal-width histograms of numeric columns in one statement (the last bin is closed). */
+/**
+ * Equal-width histograms of numeric columns in one statement (the last bin is closed). The
+ * maximum, which falls one bin past the last, is folded into it after grouping: least() on
+ * every row cost DuckDB-WASM four times the grouping itself.
+ */
 export function histogramSql(source: string, inputs: readonly HistogramInput[], bins: number): string {
   if (inputs.length === 0) return `SELECT NULL::INTEGER AS col, NULL::INTEGER AS bin, NULL::DOUBLE AS n WHERE false`;
-  return inputs
+  const branches = inputs
     .map((h) => {
       const width = h.max > h.min ? (h.max - h.min) / bins : 1;
       const x = `${quoteIdent(h.name)}::DOUBLE`;
-      return `(SELECT ${h.index} AS col, least(${bins - 1}, floor((${x} - ${quoteLiteral(h.min)}) / ${quoteLiteral(width)}))::INTEGER AS bin, count(*)::DOUBLE AS n FROM ${quoteIdent(source)} WHERE ${quoteIdent(h.name)} IS NOT NULL GROUP BY ALL)`;
+      return `(SELECT ${h.index} AS col, floor((${x} - ${quoteLiteral(h.min)}) / ${quoteLiteral(width)})::INTEGER AS bin, count(*)::DOUBLE AS n FROM ${quoteIdent(source)} WHERE ${quoteIdent(h.name)} IS NOT NULL GROUP BY ALL)`;
     })
     .join('\nUNION ALL\n');
+  return `SELECT col, least(${bins - 1}, bin) AS bin, sum(n) AS n FROM (\n${branches}\n) GROUP BY ALL`;
 }
 
-/** Rows that repeat an earlier row exactly (all columns equal, NULLs equal). */
-export function duplicateRowsSql(source: string): string {
-  return `SELECT (SELECT count(*) FROM ${quoteIdent(source)}) - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${quoteIdent(source)}))::DOUBLE AS duplicate_rows`;
+/**
+ * Rows that repeat an earlier row exactly (all columns equal, NULLs equal), given every
+ * column of the table. A row whose hash no other row has is unique, so only the rows whose
+ * hash repeats are compared in full: grouping 8-byte hashes is cheaper than grouping whole
+ * rows, and the answer stays exact whatever the hash collides on.
+ */
+export function duplicateRowsSql(source: string, allColumns: readonly string[]): string {
+  const hash = `hash(${allColumns.map(quoteIdent).join(', ')})`;
+  return `WITH __assay_repeated AS (
+  SELECT __assay_h, count(*) AS n FROM (SELECT ${hash} AS __assay_h FROM ${quoteIdent(source)}) GROUP BY 1 HAVING count(*) > 1
+)
+SELECT (coalesce((SELECT sum(n) FROM __assay_repeated), 0)
+  - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${quoteIdent(source)} WHERE ${hash} IN (SELECT __assay_h FROM __assay_repeated))))::DOUBLE AS duplicate_rows`;
 }
 
 /** Keys that occur more than once, and how many rows beyond the first they account for. */
