@@ -29,8 +29,8 @@ export interface AgreementSpec {
  * `agreement` — inter-annotator agreement over a long-format ratings table (item, rater,
  * label): Fleiss' kappa, Krippendorff's alpha (nominal), percent agreement, per-rater
  * agreement with the majority and gold accuracy, the pairwise Cohen's kappa matrix and
- * per-class agreement. The cell defines a table of items (item, ratings, agreement) that checks
- * and later cells can read, e.g. items with agreement below 0.5.
+ * per-class agreement. The cell defines a table of items (item, ratings, agreement, top_votes)
+ * that checks and later cells can read, e.g. items with agreement below 0.5.
  */
 export const agreementCell: CellKind<AgreementSpec> = {
   kind: 'agreement',

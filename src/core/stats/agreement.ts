@@ -13,7 +13,10 @@ export interface RatingsColumns {
 export interface AgreementTables {
   /** (item, label, n): how many ratings of each label each item got. */
   labels: string;
-  /** (item, ratings, agreement): per item, agreeing ordered pairs / all ordered pairs (NULL below 2 ratings). */
+  /**
+   * (item, ratings, agreement, top_votes): per item, agreeing ordered pairs / all ordered pairs
+   * (NULL below 2 ratings), and how many ratings its most chosen label got.
+   */
   items: string;
 }
 
@@ -33,7 +36,8 @@ export function agreementPrepSql(c: RatingsColumns, t: AgreementTables): string[
     `CREATE OR REPLACE TABLE ${quoteIdent(t.labels)} AS SELECT item, label, count(*)::DOUBLE AS n FROM (${ratingsFrom(c)}) GROUP BY ALL`,
     `CREATE OR REPLACE TABLE ${quoteIdent(t.items)} AS
 SELECT item, sum(n)::INTEGER AS ratings,
-       CASE WHEN sum(n) >= 2 THEN sum(n * (n - 1)) / (sum(n) * (sum(n) - 1)) END AS agreement
+       CASE WHEN sum(n) >= 2 THEN sum(n * (n - 1)) / (sum(n) * (sum(n) - 1)) END AS agreement,
+       max(n)::INTEGER AS top_votes
 FROM ${quoteIdent(t.labels)}
 GROUP BY item`,
   ];
@@ -69,11 +73,10 @@ export function raterSummarySql(c: RatingsColumns, t: AgreementTables, gold?: st
   const goldCte = gold
     ? `SELECT ${quoteIdent(c.item)} AS item, any_value(CAST(${quoteIdent(gold)} AS VARCHAR)) AS gold FROM ${quoteIdent(c.source)} WHERE ${quoteIdent(gold)} IS NOT NULL GROUP BY 1`
     : `SELECT NULL AS item, NULL::VARCHAR AS gold WHERE false`;
-  return `WITH __assay_top AS (SELECT item, max(n) AS top FROM ${quoteIdent(t.labels)} GROUP BY item),
-__assay_majority AS (
+  return `WITH __assay_majority AS (
   SELECT l.item, any_value(l.label) AS majority
-  FROM ${quoteIdent(t.labels)} l JOIN __assay_top USING (item)
-  WHERE l.n = __assay_top.top
+  FROM ${quoteIdent(t.labels)} l JOIN ${quoteIdent(t.items)} s USING (item)
+  WHERE l.n = s.top_votes
   GROUP BY l.item HAVING count(*) = 1
 ),
 __assay_gold AS (${goldCte})

@@ -104,6 +104,9 @@ describe('agreement statistics (SQL in DuckDB + post-processing)', () => {
     expect(s.percent_agreement).toBe(10 / 20);
     // Per class: a agrees in 2 pairs of Σ n_ua (m_u − 1) = 2·2 + 1·1 + 1·2 = 7; b: 6 of (1·2 + 3·2 + 1·1) = 9; c: 2 of 2·2 = 4.
     expect(Object.fromEntries(s.per_class.map((c) => [c.class, c.agreement]))).toEqual({ a: 2 / 7, b: 6 / 9, c: 2 / 4 });
+    // The most chosen label's votes per item, which decide the majority: i1 a×2, i2 b×3, i3 tied at 1, i4 c×2.
+    const votes = (await engine.query(`SELECT item, top_votes FROM ${quoteIdent(tablesOf(cols).items)} ORDER BY item`)).toArray().map((r) => [r.item, r.top_votes]);
+    expect(votes).toEqual([['i1', 2], ['i2', 3], ['i3', 1], ['i4', 2]]);
     const raters = raterSummary((await engine.query(raterSummarySql(cols, tablesOf(cols), 'gold'))).toArray().map((r) => r.toJSON() as RaterRow));
     // x: majority items i1 (a ✓), i2 (b ✓), i4 (c ✓) → 3/3; gold i1 ✓, i4 ✗ → 1/2
     // z: i1 b ✗, i2 ✓, i4 a ✗ → 1/3; gold i1 ✗, i4 ✓ → 1/2
