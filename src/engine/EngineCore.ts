@@ -137,10 +137,11 @@ export class EngineCore {
     const checkCancelled = () => {
       if (op.cancelled) throw new AssayError('cancelled', 'opening the file was cancelled', { subject: fileName });
     };
+    const query = async (sql: string) => tableFromIPC(await this.#run(sql, op));
     const ctx: IngestContext = {
       backend: this.#backend,
       parquet: this.#parquet,
-      query: async (sql) => tableFromIPC(await this.#run(sql, op)),
+      query,
       table: staging,
       columns: options.columns,
       fileName,
@@ -166,12 +167,12 @@ export class EngineCore {
       // Parquet projects while decoding (its staged table already holds just these columns);
       // the other readers, and a Parquet file without row groups, load everything first.
       if (options.columns) {
-        const loaded = (await describeColumns(async (sql) => tableFromIPC(await this.#run(sql, op)), staging)).map((c) => c.name);
+        const loaded = (await describeColumns(query, staging)).map((c) => c.name);
         const keep = projectColumns(fileName, loaded, options.columns);
         if (keep.length < loaded.length) await this.#run(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT ${keep.map(quoteIdent).join(', ')} FROM ${quoteIdent(staging)}`, op);
       }
-      const columns = await normaliseTimestamps(async (sql) => tableFromIPC(await this.#run(sql, op)), staging);
-      const rows = Number(tableFromIPC(await this.#run(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`, op)).get(0)!.toJSON().n);
+      const columns = await normaliseTimestamps(query, staging);
+      const rows = Number((await query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`)).get(0)!.toJSON().n);
       const sha256 = await hashing;
       await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`, op);
       await this.#run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`, op);

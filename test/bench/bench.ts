@@ -112,6 +112,11 @@ const NOTEBOOK = (table: string) =>
     .map(([kind, body]) => `\`\`\`${kind} ${kind}_cell\n${body}\n\`\`\`\n`)
     .join('\n')}`;
 
+/** Wait until the app's engine has started. */
+function engineReady(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+}
+
 /** Wait until every named source is open; an error notice (a failed load) fails at once, with its text. */
 async function waitForSources(page: Page, names: string[]): Promise<void> {
   await page.waitForFunction(
@@ -133,7 +138,7 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   let openPeak = 0;
   for (let i = 0; i < REPEAT; i++) {
     await page.goto(page.url().split('#')[0]!);
-    await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+    await engineReady(page);
     memory.reset();
     const t0 = Date.now();
     await page.setInputFiles('[data-testid=file-input]', file);
@@ -188,7 +193,7 @@ const DRIFT = (a: string, b: string) => `baseline: ${a}\ncurrent: ${b}\ncolumns:
 /** Drift between two tables in the browser (opened through the file input), median of 3. */
 async function browserDrift(page: Page, a: string, b: string, rows: number, memory: ReturnType<typeof memorySampler>): Promise<Row> {
   await page.goto(page.url().split('#')[0]!);
-  await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+  await engineReady(page);
   const names = [a, b].map((f) => f.split('/').pop()!.replace('.parquet', ''));
   await page.setInputFiles('[data-testid=file-input]', [a, b]);
   await waitForSources(page, names);
@@ -306,7 +311,7 @@ async function main() {
       const page = context.pages()[0] ?? (await context.newPage());
       page.setDefaultTimeout(600_000);
       await page.goto(url);
-      await page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 60_000 });
+      await engineReady(page);
       engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
       return await run(page, memory);
     } finally {

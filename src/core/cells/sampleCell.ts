@@ -85,6 +85,7 @@ ORDER BY ${strata}, __assay_rank`;
 export function sampleChosenSql(spec: SampleSpec, seed: string): string {
   const cols = [spec.stratify, ...spec.strata].map(quoteIdent);
   const strata = cols.join(', ');
+  const of = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
   const sameStratum = cols.map((c) => `h.${c} IS NOT DISTINCT FROM x.${c}`).join(' AND ');
   const key = quoteIdent(spec.key);
   // NULL hashes (NULL keys) rank last: they go in a bucket after every other.
@@ -103,10 +104,10 @@ __assay_cut AS (
   )
   GROUP BY ALL
 )
-SELECT c.__assay_rowid, s.${key}, ${cols.map((c) => `c.${c}`).join(', ')}, c.__assay_rank FROM (
+SELECT c.__assay_rowid, s.${key}, ${of('c')}, c.__assay_rank FROM (
   SELECT * FROM (
-    SELECT h.__assay_rowid, ${cols.map((c) => `h.${c}`).join(', ')}, x.__assay_size,
-           row_number() OVER (PARTITION BY ${cols.map((c) => `h.${c}`).join(', ')} ORDER BY h.__assay_h1, h.__assay_h2) AS __assay_rank
+    SELECT h.__assay_rowid, ${of('h')}, x.__assay_size,
+           row_number() OVER (PARTITION BY ${of('h')} ORDER BY h.__assay_h1, h.__assay_h2) AS __assay_rank
     FROM __assay_hashed h JOIN __assay_cut x ON ${sameStratum}
     WHERE h.__assay_bucket <= x.__assay_last
   )

@@ -45,9 +45,9 @@ GROUP BY item`,
 
 /**
  * SQL for one row per label over the items with two or more ratings (m_u of them, n_uc of
- * label c): \`ratings\` = Σ_u n_uc; \`pairs\` = Σ_u n_uc·(m_u − 1), the ordered rating pairs that
- * start with c; \`agreeing\` = Σ_u n_uc·(n_uc − 1), those that end with c too; and
- * \`disagreeing\` = Σ_u n_uc·(m_u − n_uc)/(m_u − 1), the off-diagonal row of Krippendorff's
+ * label c): `ratings` = Σ_u n_uc; `pairs` = Σ_u n_uc·(m_u − 1), the ordered rating pairs that
+ * start with c; `agreeing` = Σ_u n_uc·(n_uc − 1), those that end with c too; and
+ * `disagreeing` = Σ_u n_uc·(m_u − n_uc)/(m_u − 1), the off-diagonal row of Krippendorff's
  * coincidence matrix. These margins are all the statistics need, so no pair of labels is
  * ever joined.
  */
@@ -99,7 +99,7 @@ FROM __assay_r a JOIN __assay_r b ON a.item = b.item AND a.rater < b.rater
 GROUP BY ALL`;
 }
 
-/** SQL for the \`limit\` items with the lowest agreement, with their labels spelled out. */
+/** SQL for the `limit` items with the lowest agreement, with their labels spelled out. */
 export function lowestItemsSql(t: AgreementTables, limit: number): string {
   return `WITH __assay_low AS (
   SELECT item, ratings, agreement FROM ${quoteIdent(t.items)} WHERE ratings >= 2 ORDER BY agreement, item LIMIT ${Math.max(0, Math.floor(limit))}
