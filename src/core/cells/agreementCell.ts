@@ -10,6 +10,9 @@ import {
   raterPairsSql,
   raterSummary,
   raterSummarySql,
+  groupingSampleSql,
+  useGroups,
+  type AgreementTables,
   type ClassRow,
   type RaterRow,
 } from '../stats/agreement';
@@ -29,7 +32,7 @@ export interface AgreementSpec {
  * `agreement` — inter-annotator agreement over a long-format ratings table (item, rater,
  * label): Fleiss' kappa, Krippendorff's alpha (nominal), percent agreement, per-rater
  * agreement with the majority and gold accuracy, the pairwise Cohen's kappa matrix and
- * per-class agreement. The cell defines a table of items (item, ratings, agreement, top_votes)
+ * per-class agreement. The cell defines a view of items (item, ratings, agreement, top_votes)
  * that checks and later cells can read, e.g. items with agreement below 0.5.
  */
 export const agreementCell: CellKind<AgreementSpec> = {
@@ -55,19 +58,23 @@ export const agreementCell: CellKind<AgreementSpec> = {
   },
   async run(spec, ctx) {
     const cols = { source: spec.source, item: spec.item, rater: spec.rater, label: spec.label };
-    // The ratings are grouped once into two small tables; every statistic reads those.
-    const tables = { labels: `__assay_${ctx.name}_labels`, items: ctx.name };
-    await ctx.query(`DROP VIEW IF EXISTS ${quoteIdent(ctx.name)}`).catch(() => undefined);
-    for (const sql of agreementPrepSql(cols, tables)) await ctx.query(sql);
+    // The ratings are grouped once into small tables; every statistic reads those.
+    const internal = (part: string) => `__assay_${ctx.name}_${part}`;
+    const tables: AgreementTables = { keys: internal('keys'), groups: internal('groups'), ratings: internal('ratings'), labels: internal('labels'), stats: internal('stats'), items: ctx.name };
+    // Earlier versions made the cell's items a table; it is a view now.
+    await ctx.query(`DROP TABLE IF EXISTS ${quoteIdent(ctx.name)}`).catch(() => undefined);
+    const sample = (await ctx.query(groupingSampleSql(cols))).toArray()[0]!;
+    const grouped = useGroups({ groups: Number(sample.groups), items: Number(sample.items) });
+    for (const sql of agreementPrepSql(cols, tables, grouped, spec.gold)) await ctx.query(sql);
     const classes = (await ctx.query(agreementClassesSql(tables))).toArray().map((r) => {
       const o = r.toJSON() as ClassRow;
       return { c: o.c, ratings: Number(o.ratings), pairs: Number(o.pairs), agreeing: Number(o.agreeing), disagreeing: Number(o.disagreeing) };
     });
     const sizes = (await ctx.query(itemSizesSql(tables))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
     const stats = agreementStats(classes, sizes);
-    const raters = raterSummary((await ctx.query(raterSummarySql(cols, tables, spec.gold))).toArray().map((r) => r.toJSON() as RaterRow));
-    const pairwise = pairwiseKappa((await ctx.query(raterPairsSql(cols))).toArray().map((r) => r.toJSON() as { r1: string; r2: string; l1: string; l2: string; n: number }));
-    const lowest = await ctx.query(lowestItemsSql(tables, spec.lowest));
+    const raters = raterSummary((await ctx.query(raterSummarySql(cols, tables, grouped, spec.gold))).toArray().map((r) => r.toJSON() as RaterRow));
+    const pairwise = pairwiseKappa((await ctx.query(raterPairsSql(cols, tables, grouped))).toArray().map((r) => r.toJSON() as { r1: string; r2: string; l1: string; l2: string; n: number }));
+    const lowest = await ctx.query(lowestItemsSql(tables, grouped, spec.lowest));
     return {
       table: lowest,
       result: {

@@ -9,14 +9,25 @@ export interface RatingsColumns {
   label: string;
 }
 
-/** Where the cell keeps its two small working tables. */
+/**
+ * Where the cell keeps its working tables. Items whose ratings are the same multiset of
+ * (rater, label) pairs, with the same gold label, add the same to every statistic, so when
+ * many items share one (a few fixed raters, a few labels) they are grouped: each group is
+ * represented by its smallest item `g` and weighted by its number of items `w`. Otherwise
+ * each item is its own group `g` of weight 1 and the ratings are read in place.
+ */
 export interface AgreementTables {
-  /** (item, label, n): how many ratings of each label each item got. */
+  /** Grouped only. (item, m, h1, h2, gold): per item its number of ratings, two sums of hashes of its (rater, label) pairs, its gold label. */
+  keys: string;
+  /** Grouped only. (g, w, m, h1, h2, gold): one row per distinct key of `keys`. */
+  groups: string;
+  /** Grouped only. (g, rater, label): the ratings of each group's item. */
+  ratings: string;
+  /** (g, label, n): how many ratings of each label each group's item got. */
   labels: string;
-  /**
-   * (item, ratings, agreement, top_votes): per item, agreeing ordered pairs / all ordered pairs
-   * (NULL below 2 ratings), and how many ratings its most chosen label got.
-   */
+  /** (g, w, gold, ratings, agreement, top_votes): per group, agreeing ordered pairs / all ordered pairs (NULL below 2 ratings) and the most chosen label's votes. */
+  stats: string;
+  /** The cell's view: (item, ratings, agreement, top_votes) for every item. */
   items: string;
 }
 
@@ -27,19 +38,88 @@ function ratingsFrom(c: RatingsColumns): string {
   WHERE ${quoteIdent(c.item)} IS NOT NULL AND ${quoteIdent(c.label)} IS NOT NULL`;
 }
 
+/** Each item's gold label (item, gold), read from every row of the source that has one. */
+function goldFrom(c: RatingsColumns, gold: string): string {
+  return `SELECT ${quoteIdent(c.item)} AS item, any_value(CAST(${quoteIdent(gold)} AS VARCHAR)) AS gold FROM ${quoteIdent(c.source)} WHERE ${quoteIdent(gold)} IS NOT NULL GROUP BY 1`;
+}
+
 /**
- * Statements that build the two working tables every other query reads, so the ratings are
- * scanned and grouped once. The items table is the cell's result: items by agreement.
+ * Per item of `ratings` (item, rater, label): (item, m, h1, h2), its number of ratings and two
+ * 128-bit sums over its ratings of a 64-bit hash of (rater, label) and of that hash hashed
+ * again. Sums, unlike a sorted string, need no ordering within the item, and they count a
+ * repeated rating twice. Two different multisets share a key only if both sums collide: for
+ * hashes that behave randomly, a chance of about 2^-128 for any two items.
  */
-export function agreementPrepSql(c: RatingsColumns, t: AgreementTables): string[] {
+function keysOf(ratings: string): string {
+  return `SELECT item, count(*)::INTEGER AS m, sum(h) AS h1, sum(hash(h)) AS h2
+  FROM (SELECT item, hash(rater, label) AS h FROM (${ratings}))
+  GROUP BY item`;
+}
+
+/**
+ * SQL estimating whether grouping pays, from the items whose hash falls in one 32nd: how many
+ * there are and how many distinct keys they have. A sample has relatively more distinct keys
+ * than the whole, so it errs towards not grouping.
+ */
+export function groupingSampleSql(c: RatingsColumns): string {
+  return `SELECT count(*)::DOUBLE AS items, count(DISTINCT (m, h1, h2))::DOUBLE AS groups
+FROM (${keysOf(`SELECT * FROM (${ratingsFrom(c)}) WHERE hash(item) % 32 = 0`)})`;
+}
+
+/**
+ * Whether to work on groups: when they at most halve the items. Below that, building the keys,
+ * copying the representatives' ratings and joining the weights back costs more than it saves.
+ */
+export function useGroups(sample: { groups: number; items: number }): boolean {
+  return sample.groups * 2 <= sample.items;
+}
+
+/** Items with their group: (item, g, ratings, agreement, top_votes), those of the groups `where` picks. */
+function itemsWithGroup(t: AgreementTables, grouped: boolean, where = 'true'): string {
+  return grouped
+    ? `SELECT k.item, gr.g, s.ratings, s.agreement, s.top_votes
+FROM ${quoteIdent(t.keys)} k
+JOIN ${quoteIdent(t.groups)} gr ON k.m = gr.m AND k.h1 = gr.h1 AND k.h2 = gr.h2 AND k.gold IS NOT DISTINCT FROM gr.gold
+JOIN (SELECT * FROM ${quoteIdent(t.stats)} s WHERE ${where}) s ON s.g = gr.g`
+    : `SELECT g AS item, g, ratings, agreement, top_votes FROM ${quoteIdent(t.stats)} s WHERE ${where}`;
+}
+
+/** The ratings as (g, rater, label): the groups' copy, or the source read in place. */
+function groupRatings(c: RatingsColumns, t: AgreementTables, grouped: boolean): string {
+  return grouped ? quoteIdent(t.ratings) : `(SELECT item AS g, rater, label FROM (${ratingsFrom(c)}))`;
+}
+
+/**
+ * Statements that build the working tables every other query reads, so the ratings are
+ * scanned and grouped once, and the cell's view of items by agreement.
+ */
+export function agreementPrepSql(c: RatingsColumns, t: AgreementTables, grouped: boolean, gold?: string): string[] {
+  const keys = gold
+    ? `SELECT k.*, g.gold FROM (${keysOf(ratingsFrom(c))}) k LEFT JOIN (${goldFrom(c, gold)}) g USING (item)`
+    : `SELECT *, NULL::VARCHAR AS gold FROM (${keysOf(ratingsFrom(c))})`;
+  // Per group: its weight and gold label.
+  const weights = grouped
+    ? `JOIN ${quoteIdent(t.groups)} w USING (g)`
+    : gold
+      ? `LEFT JOIN (SELECT item AS g, gold FROM (${goldFrom(c, gold)})) w USING (g)`
+      : '';
   return [
-    `CREATE OR REPLACE TABLE ${quoteIdent(t.labels)} AS SELECT item, label, count(*)::DOUBLE AS n FROM (${ratingsFrom(c)}) GROUP BY ALL`,
-    `CREATE OR REPLACE TABLE ${quoteIdent(t.items)} AS
-SELECT item, sum(n)::INTEGER AS ratings,
-       CASE WHEN sum(n) >= 2 THEN sum(n * (n - 1)) / (sum(n) * (sum(n) - 1)) END AS agreement,
-       max(n)::INTEGER AS top_votes
-FROM ${quoteIdent(t.labels)}
-GROUP BY item`,
+    ...(grouped
+      ? [
+          `CREATE OR REPLACE TABLE ${quoteIdent(t.keys)} AS ${keys}`,
+          `CREATE OR REPLACE TABLE ${quoteIdent(t.groups)} AS
+SELECT min(item) AS g, count(*)::DOUBLE AS w, m, h1, h2, gold FROM ${quoteIdent(t.keys)} GROUP BY m, h1, h2, gold`,
+          `CREATE OR REPLACE TABLE ${quoteIdent(t.ratings)} AS SELECT item AS g, rater, label FROM (${ratingsFrom(c)}) WHERE item IN (SELECT g FROM ${quoteIdent(t.groups)})`,
+        ]
+      : []),
+    `CREATE OR REPLACE TABLE ${quoteIdent(t.labels)} AS SELECT g, label, count(*)::DOUBLE AS n FROM ${groupRatings(c, t, grouped)} GROUP BY ALL`,
+    `CREATE OR REPLACE TABLE ${quoteIdent(t.stats)} AS
+SELECT l.g, ${grouped ? 'any_value(w.w)' : '1::DOUBLE'} AS w, ${weights ? 'any_value(w.gold)' : 'NULL::VARCHAR'} AS gold, sum(l.n)::INTEGER AS ratings,
+       CASE WHEN sum(l.n) >= 2 THEN sum(l.n * (l.n - 1)) / (sum(l.n) * (sum(l.n) - 1)) END AS agreement,
+       max(l.n)::INTEGER AS top_votes
+FROM ${quoteIdent(t.labels)} l ${weights}
+GROUP BY l.g`,
+    `CREATE OR REPLACE VIEW ${quoteIdent(t.items)} AS SELECT item, ratings, agreement, top_votes FROM (${itemsWithGroup(t, grouped)})`,
   ];
 }
 
@@ -49,64 +129,85 @@ GROUP BY item`,
  * start with c; `agreeing` = Σ_u n_uc·(n_uc − 1), those that end with c too; and
  * `disagreeing` = Σ_u n_uc·(m_u − n_uc)/(m_u − 1), the off-diagonal row of Krippendorff's
  * coincidence matrix. These margins are all the statistics need, so no pair of labels is
- * ever joined.
+ * ever joined. Each group counts w times.
  */
 export function agreementClassesSql(t: AgreementTables): string {
-  return `SELECT l.label AS c, sum(l.n) AS ratings, sum(l.n * (s.ratings - 1)) AS pairs, sum(l.n * (l.n - 1)) AS agreeing,
-       sum(l.n * (s.ratings - l.n) / (s.ratings - 1)) AS disagreeing
-FROM ${quoteIdent(t.labels)} l JOIN ${quoteIdent(t.items)} s USING (item)
+  return `SELECT l.label AS c, sum(s.w * l.n) AS ratings, sum(s.w * l.n * (s.ratings - 1)) AS pairs, sum(s.w * l.n * (l.n - 1)) AS agreeing,
+       sum(s.w * l.n * (s.ratings - l.n) / (s.ratings - 1)) AS disagreeing
+FROM ${quoteIdent(t.labels)} l JOIN ${quoteIdent(t.stats)} s USING (g)
 WHERE s.ratings >= 2
 GROUP BY l.label`;
 }
 
 /** SQL for how many items have m ratings, per m (Fleiss' kappa needs one m). */
 export function itemSizesSql(t: AgreementTables): string {
-  return `SELECT ratings AS m, count(*)::DOUBLE AS items FROM ${quoteIdent(t.items)} GROUP BY ratings ORDER BY ratings`;
+  return `SELECT ratings AS m, sum(w) AS items FROM ${quoteIdent(t.stats)} GROUP BY ratings ORDER BY ratings`;
 }
 
 /**
  * SQL for each rater's agreement with the majority label of the item (all ratings of the
- * item vote; items whose top label is tied are left out) and, when a gold column is given,
- * accuracy on the items that have a gold label.
+ * item vote; items whose top label is tied are left out) and accuracy on the items that have
+ * a gold label (none when the keys were built without a gold column).
  */
-export function raterSummarySql(c: RatingsColumns, t: AgreementTables, gold?: string): string {
-  const goldCte = gold
-    ? `SELECT ${quoteIdent(c.item)} AS item, any_value(CAST(${quoteIdent(gold)} AS VARCHAR)) AS gold FROM ${quoteIdent(c.source)} WHERE ${quoteIdent(gold)} IS NOT NULL GROUP BY 1`
-    : `SELECT NULL AS item, NULL::VARCHAR AS gold WHERE false`;
+export function raterSummarySql(c: RatingsColumns, t: AgreementTables, grouped: boolean, gold?: string): string {
+  // Ungrouped and without gold, every weight is 1 and no gold is read: counting spares a join.
+  const weighted = grouped || gold !== undefined;
+  const total = (filter?: string) =>
+    weighted ? `coalesce(sum(s.w)${filter ? ` FILTER (WHERE ${filter})` : ''}, 0)::DOUBLE` : `count(*)${filter ? ` FILTER (WHERE ${filter})` : ''}::DOUBLE`;
   return `WITH __assay_majority AS (
-  SELECT l.item, any_value(l.label) AS majority
-  FROM ${quoteIdent(t.labels)} l JOIN ${quoteIdent(t.items)} s USING (item)
+  SELECT l.g, any_value(l.label) AS majority
+  FROM ${quoteIdent(t.labels)} l JOIN ${quoteIdent(t.stats)} s USING (g)
   WHERE l.n = s.top_votes
-  GROUP BY l.item HAVING count(*) = 1
-),
-__assay_gold AS (${goldCte})
+  GROUP BY l.g HAVING count(*) = 1
+)
 SELECT r.rater,
-       count(*)::DOUBLE AS ratings,
-       count(m.majority)::DOUBLE AS with_majority,
-       count(*) FILTER (WHERE r.label = m.majority)::DOUBLE AS agree_majority,
-       count(g.gold)::DOUBLE AS gold_items,
-       count(*) FILTER (WHERE r.label = g.gold)::DOUBLE AS gold_correct
-FROM (${ratingsFrom(c)}) r LEFT JOIN __assay_majority m USING (item) LEFT JOIN __assay_gold g USING (item)
+       ${total()} AS ratings,
+       ${total('m.majority IS NOT NULL')} AS with_majority,
+       ${total('r.label = m.majority')} AS agree_majority,
+       ${weighted ? total('s.gold IS NOT NULL') : '0::DOUBLE'} AS gold_items,
+       ${weighted ? total('r.label = s.gold') : '0::DOUBLE'} AS gold_correct
+FROM ${groupRatings(c, t, grouped)} r ${weighted ? `JOIN ${quoteIdent(t.stats)} s USING (g) ` : ''}LEFT JOIN __assay_majority m USING (g)
 GROUP BY r.rater
 ORDER BY r.rater`;
 }
 
 /** SQL for the label pairs of every two raters on their shared items (for the pairwise kappa matrix). */
-export function raterPairsSql(c: RatingsColumns): string {
-  return `WITH __assay_r AS (${ratingsFrom(c)})
+export function raterPairsSql(c: RatingsColumns, t: AgreementTables, grouped: boolean): string {
+  const ratings = groupRatings(c, t, grouped);
+  // Ungrouped, every weight is 1: counting spares joining the weights to a million pairs.
+  return grouped
+    ? `SELECT a.rater AS r1, b.rater AS r2, a.label AS l1, b.label AS l2, sum(s.w) AS n
+FROM ${ratings} a JOIN ${ratings} b ON a.g = b.g AND a.rater < b.rater JOIN ${quoteIdent(t.stats)} s ON s.g = a.g
+GROUP BY ALL`
+    : `WITH __assay_r AS ${ratings}
 SELECT a.rater AS r1, b.rater AS r2, a.label AS l1, b.label AS l2, count(*)::DOUBLE AS n
-FROM __assay_r a JOIN __assay_r b ON a.item = b.item AND a.rater < b.rater
+FROM __assay_r a JOIN __assay_r b ON a.g = b.g AND a.rater < b.rater
 GROUP BY ALL`;
 }
 
-/** SQL for the `limit` items with the lowest agreement, with their labels spelled out. */
-export function lowestItemsSql(t: AgreementTables, limit: number): string {
-  return `WITH __assay_low AS (
-  SELECT item, ratings, agreement FROM ${quoteIdent(t.items)} WHERE ratings >= 2 ORDER BY agreement, item LIMIT ${Math.max(0, Math.floor(limit))}
+/**
+ * SQL for the `limit` items with the lowest agreement, with their labels spelled out. The
+ * groups' weights give the agreement of the limit-th lowest item first, so only the items of
+ * groups at or below it are mapped back from their keys.
+ */
+export function lowestItemsSql(t: AgreementTables, grouped: boolean, limit: number): string {
+  const n = Math.max(0, Math.floor(limit));
+  // Ungrouped, a top-n over the items needs no cut (and a window over them would cost more).
+  const cut = grouped
+    ? `__assay_cut AS (
+  SELECT coalesce(min(agreement) FILTER (WHERE below >= ${n}), max(agreement)) AS agreement
+  FROM (SELECT agreement, sum(w) OVER (ORDER BY agreement) AS below FROM ${quoteIdent(t.stats)} WHERE ratings >= 2)
+),
+`
+    : '';
+  const where = grouped ? 's.ratings >= 2 AND s.agreement <= (SELECT agreement FROM __assay_cut)' : 's.ratings >= 2';
+  return `WITH ${cut}__assay_low AS (
+  SELECT item, g, ratings, agreement FROM (${itemsWithGroup(t, grouped, where)})
+  ORDER BY agreement, item LIMIT ${n}
 )
 SELECT low.item, low.ratings, low.agreement,
        string_agg(l.label || ' ×' || CAST(l.n AS INTEGER), ', ' ORDER BY l.n DESC, l.label) AS labels
-FROM __assay_low low JOIN ${quoteIdent(t.labels)} l USING (item)
+FROM __assay_low low JOIN ${quoteIdent(t.labels)} l USING (g)
 GROUP BY low.item, low.ratings, low.agreement
 ORDER BY low.agreement, low.item`;
 }
