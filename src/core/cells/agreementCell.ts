@@ -14,6 +14,7 @@ import {
   useGroups,
   type AgreementTables,
   type ClassRow,
+  type RaterPairRow,
   type RaterRow,
 } from '../stats/agreement';
 import type { CellKind } from './CellKind';
@@ -73,7 +74,7 @@ export const agreementCell: CellKind<AgreementSpec> = {
     const sizes = (await ctx.query(itemSizesSql(tables))).toArray().map((r) => ({ m: Number(r.m), items: Number(r.items) }));
     const stats = agreementStats(classes, sizes);
     const raters = raterSummary((await ctx.query(raterSummarySql(cols, tables, grouped, spec.gold))).toArray().map((r) => r.toJSON() as RaterRow));
-    const pairwise = pairwiseKappa((await ctx.query(raterPairsSql(cols, tables, grouped))).toArray().map((r) => r.toJSON() as { r1: string; r2: string; l1: string; l2: string; n: number }));
+    const pairwise = pairwiseKappa((await ctx.query(raterPairsSql(cols, tables, grouped))).toArray().map((r) => r.toJSON() as RaterPairRow));
     const lowest = await ctx.query(lowestItemsSql(tables, grouped, spec.lowest));
     return {
       table: lowest,

@@ -1,5 +1,4 @@
 import { quoteIdent } from '../sql/quote';
-import { cohenKappa } from './cohenKappa';
 
 /** Columns of a long-format ratings table: one row per (item, rater, label). */
 export interface RatingsColumns {
@@ -171,18 +170,32 @@ GROUP BY r.rater
 ORDER BY r.rater`;
 }
 
-/** SQL for the label pairs of every two raters on their shared items (for the pairwise kappa matrix). */
+/**
+ * SQL for Cohen's kappa's inputs for every two raters over the items both rated, one row per
+ * pair (r1 < r2): `shared` ratings pairs N, `agree` those with one label, and `chance` =
+ * Σ_l A_l·B_l, the products of the two raters' label margins. The label pairs stay in DuckDB:
+ * with many raters they run to a million rows.
+ */
 export function raterPairsSql(c: RatingsColumns, t: AgreementTables, grouped: boolean): string {
   const ratings = groupRatings(c, t, grouped);
   // Ungrouped, every weight is 1: counting spares joining the weights to a million pairs.
-  return grouped
+  const pairs = grouped
     ? `SELECT a.rater AS r1, b.rater AS r2, a.label AS l1, b.label AS l2, sum(s.w) AS n
-FROM ${ratings} a JOIN ${ratings} b ON a.g = b.g AND a.rater < b.rater JOIN ${quoteIdent(t.stats)} s ON s.g = a.g
-GROUP BY ALL`
-    : `WITH __assay_r AS ${ratings}
-SELECT a.rater AS r1, b.rater AS r2, a.label AS l1, b.label AS l2, count(*)::DOUBLE AS n
-FROM __assay_r a JOIN __assay_r b ON a.g = b.g AND a.rater < b.rater
-GROUP BY ALL`;
+  FROM ${ratings} a JOIN ${ratings} b ON a.g = b.g AND a.rater < b.rater JOIN ${quoteIdent(t.stats)} s ON s.g = a.g
+  GROUP BY ALL`
+    : `SELECT a.rater AS r1, b.rater AS r2, a.label AS l1, b.label AS l2, count(*)::DOUBLE AS n
+  FROM ${ratings} a JOIN ${ratings} b ON a.g = b.g AND a.rater < b.rater
+  GROUP BY ALL`;
+  return `WITH __assay_pairs AS MATERIALIZED (
+  ${pairs}
+),
+__assay_first AS (SELECT r1, r2, l1 AS l, sum(n) AS n FROM __assay_pairs GROUP BY ALL),
+__assay_second AS (SELECT r1, r2, l2 AS l, sum(n) AS n FROM __assay_pairs GROUP BY ALL),
+__assay_chance AS (SELECT a.r1, a.r2, sum(a.n * b.n) AS chance FROM __assay_first a JOIN __assay_second b USING (r1, r2, l) GROUP BY ALL)
+SELECT p.r1, p.r2, p.shared, p.agree, coalesce(ch.chance, 0) AS chance
+FROM (SELECT r1, r2, sum(n) AS shared, coalesce(sum(n) FILTER (WHERE l1 = l2), 0) AS agree FROM __assay_pairs GROUP BY ALL) p
+LEFT JOIN __assay_chance ch USING (r1, r2)
+ORDER BY p.r1, p.r2`;
 }
 
 /**
@@ -287,32 +300,32 @@ export function raterSummary(rows: readonly RaterRow[]): { rater: string; rating
   }));
 }
 
-/** Cohen's kappa of every two raters over the items both rated, as a symmetric matrix (1 on the diagonal). */
-export function pairwiseKappa(rows: readonly { r1: string; r2: string; l1: string; l2: string; n: number }[]): { raters: string[]; kappa: (number | null)[][]; shared: number[][] } {
+/** One row of raterPairsSql. */
+export interface RaterPairRow {
+  r1: string;
+  r2: string;
+  shared: number;
+  agree: number;
+  chance: number;
+}
+
+/**
+ * Cohen's kappa of every two raters over the items both rated, as a symmetric matrix (1 on
+ * the diagonal): (agree·N − chance)/(N² − chance), scikit-learn's 1 − Σ w·O / Σ w·E with 0/1
+ * weights multiplied through by N; null where no chance disagreement is possible.
+ */
+export function pairwiseKappa(rows: readonly RaterPairRow[]): { raters: string[]; kappa: (number | null)[][]; shared: number[][] } {
   const raters = [...new Set(rows.flatMap((r) => [r.r1, r.r2]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const idx = new Map(raters.map((r, i) => [r, i]));
   const kappa = raters.map((_, i) => raters.map((__, j) => (i === j ? 1 : null)) as (number | null)[]);
   const shared = raters.map(() => raters.map(() => 0));
-  const byPair = new Map<string, typeof rows>();
   for (const r of rows) {
-    const key = `${r.r1}\u0000${r.r2}`;
-    byPair.set(key, [...(byPair.get(key) ?? []), r]);
-  }
-  for (const [key, list] of byPair) {
-    const [a, b] = key.split('\u0000') as [string, string];
-    const labels = [...new Set(list.flatMap((r) => [r.l1, r.l2]))].sort();
-    const li = new Map(labels.map((l, i) => [l, i]));
-    const m = labels.map(() => labels.map(() => 0));
-    let total = 0;
-    for (const r of list) {
-      m[li.get(r.l1)!]![li.get(r.l2)!]! += r.n;
-      total += r.n;
-    }
-    const k = cohenKappa(m);
-    const i = idx.get(a)!;
-    const j = idx.get(b)!;
-    kappa[i]![j] = kappa[j]![i] = Number.isNaN(k) ? null : k;
-    shared[i]![j] = shared[j]![i] = total;
+    const n = r.shared;
+    const expected = n * n - r.chance;
+    const i = idx.get(r.r1)!;
+    const j = idx.get(r.r2)!;
+    kappa[i]![j] = kappa[j]![i] = expected === 0 ? null : (r.agree * n - r.chance) / expected;
+    shared[i]![j] = shared[j]![i] = n;
   }
   return { raters, kappa, shared };
 }

@@ -14,6 +14,7 @@ import {
   raterSummary,
   raterSummarySql,
   type ClassRow,
+  type RaterPairRow,
   type RaterRow,
 } from '../../../src/core/stats/agreement';
 
@@ -126,7 +127,7 @@ describe.each([
       { rater: 'y', ratings: 4, agreement_with_majority: 1, gold_items: 2, gold_accuracy: 0.5 },
       { rater: 'z', ratings: 3, agreement_with_majority: 1 / 3, gold_items: 2, gold_accuracy: 0.5 },
     ]);
-    const pk = pairwiseKappa((await engine.query(raterPairsSql(cols, tablesOf(cols), grouped))).toArray().map((r) => r.toJSON() as { r1: string; r2: string; l1: string; l2: string; n: number }));
+    const pk = pairwiseKappa((await engine.query(raterPairsSql(cols, tablesOf(cols), grouped))).toArray().map((r) => r.toJSON() as RaterPairRow));
     expect(pk.raters).toEqual(['x', 'y', 'z']);
     // x vs y on i1 (a,a), i2 (b,b), i3 (a,b), i4 (c,c): p_o = 3/4; margins x a2 b1 c1, y a1 b2 c1
     // → p_e = (2 + 2 + 1)/16 = 5/16 → kappa = (3/4 − 5/16)/(11/16) = 7/11. Shared counts are symmetric.
@@ -137,6 +138,19 @@ describe.each([
     // x vs z over i1 (a,b), i2 (b,b), i4 (c,a): labels a,b,c; p_o = 1/3;
     // margins x: a1 b1 c1, z: a1 b2 c0 → p_e = (1·1 + 1·2 + 1·0)/9 = 1/3 → kappa 0.
     expect(pk.kappa[0]![2]).toBeCloseTo(0, 15);
+  });
+
+  test('pairwise kappa is null where two raters only ever gave one and the same label, and missing for raters who share no item', async () => {
+    const cols = await load('onelabel', [['i1', 'p', 'a'], ['i1', 'q', 'a'], ['i2', 'p', 'a'], ['i2', 'q', 'a'], ['i3', 's', 'b'], ['i3', 't', 'a']]);
+    await stats(cols);
+    const pk = pairwiseKappa((await engine.query(raterPairsSql(cols, tablesOf(cols), grouped))).toArray().map((r) => r.toJSON() as RaterPairRow));
+    expect(pk.raters).toEqual(['p', 'q', 's', 't']);
+    // p vs q: N = 2, both agree, chance = 2·2 → N² − chance = 0. s vs t: N = 1, agree 0, chance 0 → kappa 0.
+    expect(pk.kappa[0]![1]).toBeNull();
+    expect(pk.shared[0]![1]).toBe(2);
+    expect(pk.kappa[2]![3]).toBe(0);
+    expect(pk.kappa[0]![2]).toBeNull();
+    expect(pk.shared[0]![2]).toBe(0);
   });
 });
 
