@@ -15,11 +15,11 @@ export interface SampleSpec {
   mask: string[];
 }
 
+/** How many sampled rows the cell's output shows (the view holds them all). */
+const SHOWN_ROWS = 10_000;
+
 /** The text masked columns show to reviewers. */
 export const MASKED = '•••';
-
-/** Bits of the hash's first half that name a bucket in the cut-off histogram (4,096 buckets). */
-const BUCKET_SHIFT = 52;
 
 /** A UBIGINT expression with the bytes of `x` (a column, not an expression: it appears 8 times) reversed. */
 function byteSwapSql(x: string): string {
@@ -27,20 +27,36 @@ function byteSwapSql(x: string): string {
 }
 
 /**
- * The rows of the source with `cols` and the ranking key: md5(seed:key) as two 64-bit halves,
- * __assay_h1 and __assay_h2, which sort exactly as the hex string does (tested against the
- * Python reference's keys and a ranking by the hex string). md5_number holds the digest's
- * first 8 bytes in its low 64 bits, each half little-endian, so the halves are swapped back.
- * The digest is computed once per row in the inner query: an expression repeated in SQL is
- * computed again each time it appears. A NULL key ranks last.
+ * The rows of the source with `cols` and md5(seed:key) as two raw 64-bit halves, __assay_b1
+ * and __assay_b2. md5_number holds the digest's first 8 bytes in its low 64 bits, each half
+ * little-endian, so the halves sort as the hex string does only with their bytes swapped back
+ * (rankSql); the swap is left to the few rows that are ranked. The digest is computed once
+ * per row in the inner query: an expression repeated in SQL is computed again each time it
+ * appears. A NULL key has NULL halves.
  */
 function hashedSql(spec: SampleSpec, seed: string, cols: string): string {
   const md5 = `md5_number(${quoteLiteral(`${seed}:`)} || CAST(${quoteIdent(spec.key)} AS VARCHAR))`;
-  return `SELECT * EXCLUDE (__assay_b1, __assay_b2), ${byteSwapSql('__assay_b1')} AS __assay_h1, ${byteSwapSql('__assay_b2')} AS __assay_h2 FROM (
-    SELECT * EXCLUDE (__assay_md5), (__assay_md5 & 18446744073709551615::UHUGEINT)::UBIGINT AS __assay_b1, (__assay_md5 >> 64)::UBIGINT AS __assay_b2
-    FROM (SELECT ${cols}, ${md5} AS __assay_md5 FROM ${quoteIdent(spec.source)})
-  )`;
+  return `SELECT * EXCLUDE (__assay_md5), (__assay_md5 & 18446744073709551615::UHUGEINT)::UBIGINT AS __assay_b1, (__assay_md5 >> 64)::UBIGINT AS __assay_b2
+    FROM (SELECT ${cols}, ${md5} AS __assay_md5 FROM ${quoteIdent(spec.source)})`;
 }
+
+/**
+ * The ranking order of hashed rows: the halves byte-swapped, which sorts exactly as the md5
+ * hex string (tested against the Python reference's keys and a ranking by the hex string).
+ * NULL keys rank last.
+ */
+function rankSql(alias = ''): string {
+  return `${byteSwapSql(`${alias}__assay_b1`)}, ${byteSwapSql(`${alias}__assay_b2`)}`;
+}
+
+/**
+ * The top 8 bits of the ranking order's first half, a bucket of the cut-off histogram (256
+ * buckets), read straight from the raw half: its lowest byte. Fewer buckets group faster
+ * (4,096 took twice as long in DuckDB-WASM), and the one bucket that is ranked still holds
+ * only 1/256 of its stratum.
+ * NULL hashes (NULL keys) rank last: they go in a bucket after every other.
+ */
+const BUCKET_SQL = `coalesce(__assay_b1 & 255::UBIGINT, 256)`;
 
 /** Masked columns shown as MASKED (NULL stays NULL), as a `* REPLACE (...)` clause; '' when none. */
 function maskedSql(spec: SampleSpec, alias = ''): string {
@@ -64,8 +80,8 @@ export function sampleSql(spec: SampleSpec, seed: string): string {
   const strata = [spec.stratify, ...spec.strata].map(quoteIdent).join(', ');
   const masked = maskedSql(spec);
   return `WITH __assay_ranked AS (
-  SELECT * EXCLUDE (__assay_h1, __assay_h2),
-         row_number() OVER (PARTITION BY ${strata} ORDER BY __assay_h1, __assay_h2) AS __assay_rank,
+  SELECT * EXCLUDE (__assay_b1, __assay_b2),
+         row_number() OVER (PARTITION BY ${strata} ORDER BY ${rankSql()}) AS __assay_rank,
          count(*) OVER (PARTITION BY ${strata}) AS __assay_population
   FROM (${hashedSql(spec, seed, '*')})
 )
@@ -76,11 +92,13 @@ ORDER BY ${strata}, __assay_rank`;
 }
 
 /**
- * The chosen rows of a base table, narrow: (rowid, key, strata, rank) of the first n per
- * stratum. Sorting every row by its hash is what made the sample slow, and only 5 % are kept:
- * a histogram of the hash's top 12 bits per stratum finds the bucket the n-th row falls in,
- * and only the rows up to that bucket are ranked. The hash orders the rows and the buckets
- * alike, so these are the same rows with the same ranks as a ranking of the whole stratum.
+ * The chosen rows of a base table, narrow: (rowid, key, strata, h1, h2) of the first n per
+ * stratum, h1 and h2 the ranking order's halves. Sorting every row by its hash is what made
+ * the sample slow, and only 5 % are kept: a histogram of the hash's top 8 bits per stratum
+ * finds the bucket the n-th row falls in. Every row of the buckets before it is chosen
+ * unranked, and only the rows of that one bucket are ranked, to take as many as are still
+ * missing. The hash orders the rows and the buckets alike, so these are the rows a ranking of
+ * the whole stratum takes.
  */
 export function sampleChosenSql(spec: SampleSpec, seed: string): string {
   const cols = [spec.stratify, ...spec.strata].map(quoteIdent);
@@ -88,45 +106,55 @@ export function sampleChosenSql(spec: SampleSpec, seed: string): string {
   const of = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
   const sameStratum = cols.map((c) => `h.${c} IS NOT DISTINCT FROM x.${c}`).join(' AND ');
   const key = quoteIdent(spec.key);
-  // NULL hashes (NULL keys) rank last: they go in a bucket after every other.
-  const bucket = `coalesce(__assay_h1 >> ${BUCKET_SHIFT}, ${2 ** (64 - BUCKET_SHIFT)})`;
   return `WITH __assay_hashed AS (
-  SELECT __assay_rowid, ${strata}, __assay_h1, __assay_h2, ${bucket} AS __assay_bucket
+  SELECT __assay_rowid, ${strata}, __assay_b1, __assay_b2, ${BUCKET_SQL} AS __assay_bucket
   FROM (${hashedSql(spec, seed, `rowid AS __assay_rowid, ${strata}`)})
 ),
 __assay_cut AS (
-  SELECT ${strata}, any_value(__assay_size) AS __assay_size, min(__assay_bucket) FILTER (WHERE __assay_below >= __assay_size) AS __assay_last
+  SELECT ${strata}, min(__assay_bucket) FILTER (WHERE __assay_below >= __assay_size) AS __assay_last,
+         (any_value(__assay_size) - min(__assay_below - __assay_n) FILTER (WHERE __assay_below >= __assay_size)) AS __assay_missing
   FROM (
-    SELECT ${strata}, __assay_bucket,
+    SELECT ${strata}, __assay_bucket, __assay_n,
            sum(__assay_n) OVER (PARTITION BY ${strata} ORDER BY __assay_bucket) AS __assay_below,
            ${sizeSql(spec, `sum(__assay_n) OVER (PARTITION BY ${strata})`)} AS __assay_size
     FROM (SELECT ${strata}, __assay_bucket, count(*) AS __assay_n FROM __assay_hashed GROUP BY ALL)
   )
   GROUP BY ALL
-)
-SELECT c.__assay_rowid, s.${key}, ${of('c')}, c.__assay_rank FROM (
-  SELECT * FROM (
-    SELECT h.__assay_rowid, ${of('h')}, x.__assay_size,
-           row_number() OVER (PARTITION BY ${of('h')} ORDER BY h.__assay_h1, h.__assay_h2) AS __assay_rank
-    FROM __assay_hashed h JOIN __assay_cut x ON ${sameStratum}
-    WHERE h.__assay_bucket <= x.__assay_last
+),
+__assay_near AS MATERIALIZED (
+  SELECT h.__assay_rowid, ${of('h')}, h.__assay_b1, h.__assay_b2, h.__assay_bucket = x.__assay_last AS __assay_edge, x.__assay_missing
+  FROM __assay_hashed h JOIN __assay_cut x ON ${sameStratum}
+  WHERE h.__assay_bucket <= x.__assay_last
+),
+__assay_taken AS (
+  SELECT __assay_rowid, ${strata}, __assay_b1, __assay_b2 FROM __assay_near WHERE NOT __assay_edge
+  UNION ALL
+  SELECT __assay_rowid, ${strata}, __assay_b1, __assay_b2 FROM (
+    SELECT *, row_number() OVER (PARTITION BY ${strata} ORDER BY ${rankSql()}) AS __assay_rank FROM __assay_near WHERE __assay_edge
   )
-  WHERE __assay_rank <= __assay_size
-) AS c JOIN ${quoteIdent(spec.source)} AS s ON s.rowid = c.__assay_rowid`;
+  WHERE __assay_rank <= __assay_missing
+)
+SELECT c.__assay_rowid, s.${key}, ${of('c')}, ${byteSwapSql('c.__assay_b1')} AS __assay_h1, ${byteSwapSql('c.__assay_b2')} AS __assay_h2
+FROM __assay_taken AS c JOIN ${quoteIdent(spec.source)} AS s ON s.rowid = c.__assay_rowid`;
 }
 
 /**
  * The sampled rows of a base table through its chosen rows (sampleChosenSql, kept in
- * `chosen`). The key must match as well as the rowid, so a source reloaded since the cell ran
- * can lose rows from the view but never show other records in their place.
+ * `chosen`), in review order; the first `limit` of them when given, picked among the narrow
+ * chosen rows before any wide row of the source is joined and sorted. The key must match as
+ * well as the rowid, so a source reloaded since the cell ran can lose rows from the view but
+ * never show other records in their place.
  */
-export function sampleFromChosenSql(spec: SampleSpec, chosen: string): string {
+export function sampleFromChosenSql(spec: SampleSpec, chosen: string, limit?: number): string {
   const masked = maskedSql(spec, 's.');
   const key = quoteIdent(spec.key);
   const order = [spec.stratify, ...spec.strata].map((c) => `c.${quoteIdent(c)}`).join(', ');
+  // Rows with one key tie on the hash; the rowid keeps their order fixed.
+  const rank = `${order}, c.__assay_h1, c.__assay_h2, c.__assay_rowid`;
+  const from = limit === undefined ? quoteIdent(chosen) : `(SELECT * FROM ${quoteIdent(chosen)} c ORDER BY ${rank} LIMIT ${Math.max(0, Math.floor(limit))})`;
   return `SELECT s.*${masked}
-FROM ${quoteIdent(spec.source)} AS s JOIN ${quoteIdent(chosen)} AS c ON s.rowid = c.__assay_rowid AND s.${key} IS NOT DISTINCT FROM c.${key}
-ORDER BY ${order}, c.__assay_rank`;
+FROM ${quoteIdent(spec.source)} AS s JOIN ${from} AS c ON s.rowid = c.__assay_rowid AND s.${key} IS NOT DISTINCT FROM c.${key}
+ORDER BY ${rank}`;
 }
 
 /** SQL for the per-stratum table: population and sample size. */
@@ -186,17 +214,19 @@ export const sampleCell: CellKind<SampleSpec> = {
     // The keys are read from the chosen rows where there are some: the same keys as the view
     // has now, without joining every row of the source to find them.
     let keysFrom = ctx.name;
+    let shown = `SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${SHOWN_ROWS}`;
     if (kind === 'BASE TABLE') {
       const chosen = `${ctx.name}__chosen`;
       await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(chosen)} AS ${sampleChosenSql(spec, seed)}`);
       await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleFromChosenSql(spec, chosen)}`);
       keysFrom = chosen;
+      shown = sampleFromChosenSql(spec, chosen, SHOWN_ROWS);
     } else {
       await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed)}`);
     }
     const sizes = (await ctx.query(sampleSizesSql(spec))).toArray().map((r) => r.toJSON() as Record<string, unknown>);
     const keys = (await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(keysFrom)} ORDER BY k`)).toArray().map((r) => String(r.k));
-    const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT 10000`);
+    const table = await ctx.query(shown);
     const per_class = sizes.map((s) => ({
       class: (s[spec.stratify] as string | null) ?? null,
       ...Object.fromEntries(spec.strata.map((c) => [c, s[c] ?? null])),

@@ -109,6 +109,9 @@ describe('sample cell', () => {
       // In rank order; rows that tie (a repeated key) are the same text either way.
       expect(got).toEqual(want);
       expect(got).toContain('d/null');
+      // The cell shows the first 10,000 in the same order, picked before the wide rows are joined.
+      const shown = out.table!.toArray().map((r) => `${r.cls}/${r.k}`);
+      expect(shown).toEqual(want.slice(0, 10_000));
     }
   });
 
