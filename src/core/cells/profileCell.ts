@@ -7,6 +7,7 @@ import {
   duplicateRowsSql,
   histogramSql,
   keyDuplicatesSql,
+  keyIsUnique,
   profileAggregateSql,
   profileAlerts,
   topValuesSql,
@@ -140,8 +141,14 @@ export const profileCell: CellKind<ProfileSpec> = {
     });
     const histogram = (await ctx.query(histogramSql(spec.source, ranges, spec.bins))).toArray().map((r) => ({ col: Number(r.col), bin: Number(r.bin), n: Number(r.n) }));
     const rows = Number(agg.rows);
-    const duplicate_rows = Number((await ctx.query(duplicateRowsSql(spec.source, described.map((d) => d.name)))).getChild('duplicate_rows')!.get(0));
-    const keyStats = spec.key ? ((await ctx.query(keyDuplicatesSql(spec.source, spec.key))).get(0)!.toJSON() as { repeated_keys: number; key_duplicate_rows: number }) : null;
+    const keyIndex = spec.key ? columns.findIndex((c) => c.name === spec.key) : -1;
+    const unique = keyIndex >= 0 && keyIsUnique(rows, Number(agg[`c${keyIndex}_count`]), Number(agg[`c${keyIndex}_distinct`]));
+    const duplicate_rows = unique ? 0 : Number((await ctx.query(duplicateRowsSql(spec.source, described.map((d) => d.name)))).getChild('duplicate_rows')!.get(0));
+    const keyStats = !spec.key
+      ? null
+      : unique
+        ? { repeated_keys: 0, key_duplicate_rows: 0 }
+        : ((await ctx.query(keyDuplicatesSql(spec.source, spec.key))).get(0)!.toJSON() as { repeated_keys: number; key_duplicate_rows: number });
     const profiles = columnProfiles(columns, agg, top, histogram, ranges, spec.bins);
     const alerts = profileAlerts(rows, profiles, spec.top, spec.key, { ...DEFAULT_THRESHOLDS, nullShare: spec.nullShare });
     if (duplicate_rows > 0) alerts.unshift({ column: null, kind: 'duplicates', message: `${duplicate_rows} rows repeat an earlier row exactly` });

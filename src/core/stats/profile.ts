@@ -150,6 +150,14 @@ SELECT (coalesce((SELECT sum(n) FROM __assay_repeated), 0)
   - (SELECT count(*) FROM (SELECT DISTINCT * FROM ${quoteIdent(source)} WHERE ${hash} IN (SELECT __assay_h FROM __assay_repeated))))::DOUBLE AS duplicate_rows`;
 }
 
+/**
+ * Whether a key column, by its profile, has no NULL and no repeated value. Then no key
+ * repeats and no two rows are alike (they would share the key), so neither needs a query.
+ */
+export function keyIsUnique(rows: number, count: number, distinct: number): boolean {
+  return count === rows && distinct === count;
+}
+
 /** Keys that occur more than once, and how many rows beyond the first they account for. */
 export function keyDuplicatesSql(source: string, key: string): string {
   return `SELECT count(*)::DOUBLE AS repeated_keys, coalesce(sum(n - 1), 0)::DOUBLE AS key_duplicate_rows

@@ -157,6 +157,25 @@ describe('profile cell', () => {
     expect(o.columns[0]!.histogram.reduce((s, b) => s + b.count, 0)).toBe(1);
   });
 
+  test('a key with no NULL and no repeat answers for duplicates without their two queries; a NULL key does not', async () => {
+    const queries: string[] = [];
+    const runLogged = async (body: string) => {
+      const { spec } = profileCell.parse(body);
+      queries.length = 0;
+      return (await profileCell.run(spec!, { name: 'p', query: (sql) => (queries.push(sql), engine.query(sql)), params: {} })).result as unknown as Result;
+    };
+    // Rows 2 and 3 are alike but for the key; with the key NULL in both they are alike in full.
+    await engine.query(`CREATE OR REPLACE TABLE keyed AS SELECT * FROM (VALUES ('k1', 'a'), ('k2', 'b'), ('k3', 'b')) v(id, x)`);
+    const u = await runLogged('source: keyed\nkey: id');
+    expect([u.duplicate_rows, u.repeated_keys, u.key_duplicate_rows]).toEqual([0, 0, 0]);
+    expect(queries.filter((q) => q.includes('__assay_repeated') || q.includes('repeated_keys'))).toEqual([]);
+    await engine.query(`CREATE OR REPLACE TABLE keyed AS SELECT * FROM (VALUES ('k1', 'a'), (NULL, 'b'), (NULL, 'b')) v(id, x)`);
+    const n = await runLogged('source: keyed\nkey: id');
+    // The two NULL keys count as one repeated key, as before: GROUP BY puts NULLs in one group.
+    expect([n.duplicate_rows, n.repeated_keys, n.key_duplicate_rows]).toEqual([1, 1, 1]);
+    expect(queries.filter((q) => q.includes('__assay_repeated') || q.includes('repeated_keys'))).toHaveLength(2);
+  });
+
   test('spec errors', () => {
     expect(profileCell.parse('key: id').diagnostics).toEqual([{ line: 1, message: 'source is required' }]);
     expect(profileCell.parse('source: t\ncontract:\n  a: {allowed: 3}').diagnostics).toEqual([{ line: 2, message: 'contract: a.allowed must be a list of values' }]);
