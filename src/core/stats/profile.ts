@@ -67,14 +67,17 @@ export function profileAggregateSql(source: string, columns: readonly ProfiledCo
       parts.push(`min(${col})::VARCHAR AS ${a(i, 'min')}`, `max(${col})::VARCHAR AS ${a(i, 'max')}`);
     }
     if (cls === 'text') {
-      // Cheap tests first (an '@', a plausible length, a separator), each step in a CASE of
-      // its own so DuckDB runs the next expression only on the values that passed: an AND
-      // inside an aggregate's FILTER or a CASE result is computed for every row, and the
-      // phone pattern on an id column of 1M rows was a third of a profile's time.
+      // Cheap tests first (an '@'; a plausible length, then a separator found by plain
+      // substring search, no regular expression), each step in a CASE of its own so DuckDB
+      // runs the next expression only on the values that passed: an AND inside an
+      // aggregate's FILTER or a CASE result is computed for every row. The phone pattern on an
+      // id column of 1M rows was a third of a profile's time; a separator test by regular
+      // expression, on every value of plausible length, another 100 ms.
       const phone = `CASE WHEN regexp_matches(${col}, ${quoteLiteral(PHONE_PATTERN)}) THEN length(regexp_replace(${col}, '[^0-9]', '', 'g')) BETWEEN 9 AND 15 ELSE false END`;
+      const separator = [`starts_with(${col}, '+')`, ...[' ', '(', ')', '.', '-'].map((ch) => `contains(${col}, ${quoteLiteral(ch)})`)].join(' OR ');
       parts.push(
         `count(*) FILTER (WHERE CASE WHEN contains(${col}, '@') THEN regexp_matches(${col}, ${quoteLiteral(EMAIL_PATTERN)}) ELSE false END)::DOUBLE AS ${a(i, 'emails')}`,
-        `count(*) FILTER (WHERE CASE WHEN length(${col}) BETWEEN 9 AND 24 AND NOT contains(${col}, '@') AND regexp_matches(${col}, '[0-9]{3}') AND regexp_matches(${col}, '^\\+|[ ().-]') THEN ${phone} ELSE false END)::DOUBLE AS ${a(i, 'phones')}`,
+        `count(*) FILTER (WHERE CASE WHEN length(${col}) BETWEEN 9 AND 24 THEN CASE WHEN ${separator} THEN CASE WHEN NOT contains(${col}, '@') AND regexp_matches(${col}, '[0-9]{3}') THEN ${phone} ELSE false END ELSE false END ELSE false END)::DOUBLE AS ${a(i, 'phones')}`,
       );
     }
     const contract = contracts[c.name];

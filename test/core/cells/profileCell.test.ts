@@ -79,6 +79,7 @@ describe('profile cell', () => {
   test('personal data: which values count as e-mail addresses and phone numbers (decided by hand)', async () => {
     const values: [string | null, 'email' | 'phone' | 'neither'][] = [
       ['+44 20 7946 0958', 'phone'], // leading +, 12 digits
+      ['+441632960961', 'phone'], // a leading + is the only separator it needs
       ['(555) 123-4567', 'phone'], // separators, 10 digits
       ['555.123.4567', 'phone'],
       ['555-1234', 'neither'], // 7 digits: too short
@@ -95,7 +96,7 @@ describe('profile cell', () => {
     const r = await run('source: pii');
     const c = r.columns[0]!;
     expect(c.phones).toBe(values.filter(([, k]) => k === 'phone').length);
-    expect(c.phones).toBe(3);
+    expect(c.phones).toBe(4);
     expect(c.emails).toBe(1);
   });
 
