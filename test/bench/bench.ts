@@ -2,7 +2,8 @@
  * `npm run bench [-- --quick]`: Assay in headless Chromium side by side with native DuckDB
  * on the same machine, in the same run. Generates its data deterministically, builds the app,
  * drives the real UI (file input, notebook cells), and runs the same SQL and post-processing
- * in native DuckDB. Prints a table and writes it to test/bench/results/.
+ * in native DuckDB, each native run right after the browser's run of the same case. Prints a
+ * table and writes it to test/bench/results/.
  */
 import { parseNotebook } from '../../src/core/notebook/parseNotebook';
 import { analyzeNotebook } from '../../src/core/notebook/analyzeNotebook';
@@ -166,7 +167,17 @@ async function warmUp(page: Page, files: string[], notebook: string): Promise<Re
   return cold;
 }
 
-async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>): Promise<Row[]> {
+/**
+ * Native DuckDB beside the browser: each browser run of a cell is followed by the same cell
+ * natively, so the two are timed seconds apart. The host's speed drifts by up to 2× over
+ * minutes, and a ratio of runs taken minutes apart measured that drift as much as the engines.
+ */
+interface NativeSide {
+  cell(kind: string): Promise<number>;
+  all(): Promise<number>;
+}
+
+async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>, native: NativeSide): Promise<Row[]> {
   const out: Row[] = [];
   const table = `bench_${rows / 1_000_000}m`;
   // Opened REPEAT times, each in a freshly loaded page (a new engine, so no load starts with
@@ -197,6 +208,7 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   for (const kind of Object.keys(cells)) {
     const cell = page.locator(`[data-testid=nb-cell][data-name=${kind}_cell]`);
     const times: number[] = [];
+    const nativeTimes: number[] = [];
     memory.reset();
     for (let i = 0; i < REPEAT; i++) {
       await cell.getByRole('button', { name: 'Run', exact: true }).click();
@@ -207,11 +219,13 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
       const status = await cell.getAttribute('data-status');
       if (status !== 'ok') throw new Error(`${kind} failed in the browser: ${await cell.getByTestId('cell-error').textContent()}`);
       times.push(Number(await cell.getAttribute('data-elapsed-ms')));
+      nativeTimes.push(await native.cell(kind));
     }
-    out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() });
+    out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb() });
   }
   // The whole notebook: Run all, from the click until every cell is done.
   const runs: number[] = [];
+  const nativeRuns: number[] = [];
   memory.reset();
   for (let i = 0; i < REPEAT; i++) {
     const t = Date.now();
@@ -221,15 +235,16 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
       return cs.length > 0 && cs.every((c) => c.getAttribute('data-status') === 'ok');
     }, null, { timeout: 600_000, polling: 50 });
     runs.push(Date.now() - t);
+    nativeRuns.push(await native.all());
   }
-  out.push({ case: 'whole notebook (Run all)', rows, browser_ms: Math.round(median(runs)), native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() });
+  out.push({ case: 'whole notebook (Run all)', rows, browser_ms: Math.round(median(runs)), native_ms: Math.round(median(nativeRuns)), ratio: null, peak_browser_mb: memory.peakMb() });
   return out;
 }
 
 const DRIFT = (a: string, b: string) => `baseline: ${a}\ncurrent: ${b}\ncolumns: [lux, confidence, width, label, prediction, vendor]\nlabel: label`;
 
 /** Drift between two tables in the browser (opened through the file input), median of 3. */
-async function browserDrift(page: Page, a: string, b: string, rows: number, memory: ReturnType<typeof memorySampler>): Promise<Row> {
+async function browserDrift(page: Page, a: string, b: string, rows: number, memory: ReturnType<typeof memorySampler>, native: () => Promise<number>): Promise<Row> {
   await page.goto(page.url().split('#')[0]!);
   await engineReady(page);
   const names = [a, b].map((f) => f.split('/').pop()!.replace('.parquet', ''));
@@ -241,30 +256,33 @@ async function browserDrift(page: Page, a: string, b: string, rows: number, memo
   await page.getByRole('button', { name: 'Cells' }).click();
   const cell = page.locator('[data-testid=nb-cell][data-name=d]');
   const times: number[] = [];
+  const nativeTimes: number[] = [];
   memory.reset();
   for (let i = 0; i < REPEAT; i++) {
     await cell.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('[data-testid=nb-cell][data-name=d]')!.getAttribute('data-status')!), null, { timeout: 600_000 });
     if ((await cell.getAttribute('data-status')) !== 'ok') throw new Error(`drift failed in the browser: ${await cell.getByTestId('cell-error').textContent()}`);
     times.push(Number(await cell.getAttribute('data-elapsed-ms')));
+    nativeTimes.push(await native());
   }
-  return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: null, ratio: null, peak_browser_mb: memory.peakMb() };
+  return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb() };
 }
 
-async function nativeDrift(a: string, b: string): Promise<number> {
+/** Native DuckDB with both drift tables open: one drift run per call, and a close. */
+async function nativeDrift(a: string, b: string): Promise<{ run: () => Promise<number>; close: () => Promise<void> }> {
   const engine = await NativeEngine.create({ threads: 2 });
   await engine.openPath(a, { name: 'da' });
   await engine.openPath(b, { name: 'db' });
   const k = cellKind('drift')!;
   const spec = k.parse(DRIFT('da', 'db')).spec;
-  const ts: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    const s = performance.now();
-    await k.run(spec, { name: 'd', query: (sql) => engine.query(sql), params: {} });
-    ts.push(performance.now() - s);
-  }
-  await engine.close();
-  return median(ts);
+  return {
+    async run() {
+      const s = performance.now();
+      await k.run(spec, { name: 'd', query: (sql) => engine.query(sql), params: {} });
+      return performance.now() - s;
+    },
+    close: () => engine.close(),
+  };
 }
 
 /** `assay run` with the native engine on a triage notebook over the largest file: time and peak memory. */
@@ -280,10 +298,10 @@ function cliRun(file: string, rows: number): Row {
   return { case: '`assay run` triage notebook (native)', rows, browser_ms: null, native_ms: Math.round(seconds! * 1000), ratio: null, peak_browser_mb: null, note: `peak memory ${Math.round(kb! / 1024)} MB` };
 }
 
-async function nativeRun(file: string, rows: number): Promise<Record<string, number>> {
+/** Native DuckDB on the same file: opening it (median of 3), then a NativeSide over its table. */
+async function nativeOpen(file: string, rows: number): Promise<{ times: Record<string, number>; side: NativeSide; close: () => Promise<void> }> {
   const engine = await NativeEngine.create({ threads: 2 });
   const table = `bench_${rows / 1_000_000}m`;
-  const times: Record<string, number> = {};
   const opens: number[] = [];
   const schemas: number[] = [];
   for (let i = 0; i < REPEAT; i++) {
@@ -294,32 +312,27 @@ async function nativeRun(file: string, rows: number): Promise<Record<string, num
     await engine.query(`SELECT num_rows FROM parquet_file_metadata('${file}')`);
     schemas.push(performance.now() - t1);
   }
-  times['open Parquet (ingest + SHA-256)'] = median(opens);
-  times['schema + row count visible'] = median(schemas);
-  for (const [kind, body] of Object.entries(CELLS(table))) {
-    const k = cellKind(kind)!;
-    const spec = k.parse(body).spec;
-    const ts: number[] = [];
-    for (let i = 0; i < REPEAT; i++) {
+  const times = { 'open Parquet (ingest + SHA-256)': median(opens), 'schema + row count visible': median(schemas) };
+  const cells = CELLS(table) as Record<string, string>;
+  const analysis = analyzeNotebook(parseNotebook(NOTEBOOK(table)).notebook);
+  const side: NativeSide = {
+    async cell(kind) {
+      const k = cellKind(kind)!;
+      const spec = k.parse(cells[kind]!).spec;
       const s = performance.now();
       await k.run(spec, { name: `${kind}_cell`, query: (sql) => engine.query(sql), params: {} });
-      ts.push(performance.now() - s);
-    }
-    times[`${kind} cell`] = median(ts);
-  }
-  const { notebook } = parseNotebook(NOTEBOOK(table));
-  const analysis = analyzeNotebook(notebook);
-  const whole: number[] = [];
-  for (let i = 0; i < REPEAT; i++) {
-    const s = performance.now();
-    const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params: {} });
-    whole.push(performance.now() - s);
-    const failed = runs.find((r) => r.status !== 'ok');
-    if (failed) throw new Error(`${failed.name} failed natively: ${failed.error}`);
-  }
-  times['whole notebook (Run all)'] = median(whole);
-  await engine.close();
-  return times;
+      return performance.now() - s;
+    },
+    async all() {
+      const s = performance.now();
+      const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params: {} });
+      const elapsed = performance.now() - s;
+      const failed = runs.find((r) => r.status !== 'ok');
+      if (failed) throw new Error(`${failed.name} failed natively: ${failed.error}`);
+      return elapsed;
+    },
+  };
+  return { times, side, close: () => engine.close() };
 }
 
 async function main() {
@@ -369,24 +382,27 @@ async function main() {
   const save = () => writeResults(rows, engineText, t0);
   try {
     for (const n of sizes) {
+      const native = await nativeOpen(files.get(n)!, n);
       const browser = await stage('cells', async (page, memory, cold) => {
-        const out = await browserRun(page, files.get(n)!, n, memory);
+        const out = await browserRun(page, files.get(n)!, n, memory, native.side);
         // The warm-up pass ran at 1M rows: its first-use times belong to that stage's rows.
         if (n === 1_000_000) for (const r of out) r.cold_ms = cold[r.case] ?? null;
         return out;
       });
-      const native = await nativeRun(files.get(n)!, n);
+      await native.close();
       for (const r of browser) {
-        r.native_ms = native[r.case] === undefined ? null : Math.round(native[r.case]!);
+        const opened = native.times[r.case as keyof typeof native.times];
+        if (opened !== undefined) r.native_ms = Math.round(opened);
         r.ratio = r.browser_ms !== null && r.native_ms ? Math.round((r.browser_ms / r.native_ms) * 100) / 100 : null;
         rows.push(r);
       }
       save();
     }
     if (!only || only === 'drift') {
-      const drift = await stage('drift', (page, memory) => browserDrift(page, driftFiles[0]!, driftFiles[1]!, driftRows, memory));
-      drift.native_ms = Math.round(await nativeDrift(driftFiles[0]!, driftFiles[1]!));
-      drift.ratio = Math.round((drift.browser_ms! / drift.native_ms) * 100) / 100;
+      const native = await nativeDrift(driftFiles[0]!, driftFiles[1]!);
+      const drift = await stage('drift', (page, memory) => browserDrift(page, driftFiles[0]!, driftFiles[1]!, driftRows, memory, native.run));
+      await native.close();
+      drift.ratio = Math.round((drift.browser_ms! / drift.native_ms!) * 100) / 100;
       rows.push(drift);
       save();
     }
