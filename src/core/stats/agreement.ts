@@ -110,7 +110,8 @@ export function agreementPrepSql(c: RatingsColumns, t: AgreementTables, grouped:
 SELECT min(item) AS g, count(*)::DOUBLE AS w, m, h1, h2, gold FROM ${quoteIdent(t.keys)} GROUP BY m, h1, h2, gold`,
           `CREATE OR REPLACE TABLE ${quoteIdent(t.ratings)} AS SELECT item AS g, rater, label FROM (${ratingsFrom(c)}) WHERE item IN (SELECT g FROM ${quoteIdent(t.groups)})`,
         ]
-      : []),
+      : // A grouped run before this one left its tables; they hold memory and nothing reads them.
+        [t.keys, t.groups, t.ratings].map((name) => `DROP TABLE IF EXISTS ${quoteIdent(name)}`)),
     `CREATE OR REPLACE TABLE ${quoteIdent(t.labels)} AS SELECT g, label, count(*)::DOUBLE AS n FROM ${groupRatings(c, t, grouped)} GROUP BY ALL`,
     `CREATE OR REPLACE TABLE ${quoteIdent(t.stats)} AS
 SELECT l.g, ${grouped ? 'any_value(w.w)' : '1::DOUBLE'} AS w, ${weights ? 'any_value(w.gold)' : 'NULL::VARCHAR'} AS gold, sum(l.n)::INTEGER AS ratings,

@@ -188,6 +188,10 @@ describe('grouping items by their ratings', () => {
     expect(await lowest(2)).toEqual(['A', 'B']);
     expect(await lowest(0)).toEqual([]);
     expect(await lowest(50)).toEqual(['A', 'B', 'C', 'G', 'D', 'E', 'F']);
+    // Run again ungrouped under the same names: the grouped tables go, the view reads the items alike.
+    for (const sql of agreementPrepSql(cols, t, false, 'gold')) await engine.query(sql);
+    expect(Number((await engine.query(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name IN ('g_keys', 'g_groups', 'g_ratings')`)).getChild('n')!.get(0))).toBe(0);
+    expect((await engine.query(`SELECT item, ratings, agreement FROM g_items ORDER BY item`)).toArray().map((r) => [r.item, r.ratings, r.agreement])).toEqual(items);
   });
 
   test('the sample of items estimates whether grouping pays', async () => {
