@@ -131,6 +131,28 @@ async function waitForSources(page: Page, names: string[]): Promise<void> {
   if (notices.length) throw new Error(`opening ${names.join(', ')} in the browser failed: ${notices.join(' | ')}`);
 }
 
+/** Open a new notebook with `text` as its source and show its cells. */
+async function openNotebook(page: Page, text: string): Promise<void> {
+  await page.getByTestId('new-notebook').click();
+  await page.getByRole('button', { name: 'Source' }).click();
+  await page.getByTestId('source-editor').fill(text);
+  await page.getByRole('button', { name: 'Cells' }).click();
+}
+
+/** Run all, from the click until every cell is done (ms); a cell that failed fails the bench, with its error. */
+async function runAll(page: Page, pass: string): Promise<number> {
+  const t = Date.now();
+  await page.getByRole('button', { name: 'Run all' }).click();
+  await page.waitForFunction(() => {
+    const cs = [...document.querySelectorAll('[data-testid=nb-cell]')];
+    return cs.length > 0 && cs.every((c) => ['ok', 'error'].includes(c.getAttribute('data-status')!));
+  }, null, { timeout: 600_000, polling: 50 });
+  const elapsed = Date.now() - t;
+  const failed = page.locator('[data-testid=nb-cell][data-status=error]');
+  if (await failed.count()) throw new Error(`${await failed.first().getAttribute('data-name')} failed in ${pass}: ${await failed.first().getByTestId('cell-error').textContent()}`);
+  return elapsed;
+}
+
 /**
  * The warm-up pass of a stage: open `files` and run `notebook` once, then reload the page.
  * A new browser profile has never compiled DuckDB-WASM's code: V8 compiles each function
@@ -146,20 +168,10 @@ async function warmUp(page: Page, files: string[], notebook: string): Promise<Re
   await page.setInputFiles('[data-testid=file-input]', files);
   await waitForSources(page, names);
   cold['open Parquet (ingest + SHA-256)'] = Date.now() - t0;
-  await page.getByTestId('new-notebook').click();
-  await page.getByRole('button', { name: 'Source' }).click();
-  await page.getByTestId('source-editor').fill(notebook);
-  await page.getByRole('button', { name: 'Cells' }).click();
-  const t1 = Date.now();
-  await page.getByRole('button', { name: 'Run all' }).click();
-  await page.waitForFunction(() => {
-    const cs = [...document.querySelectorAll('[data-testid=nb-cell]')];
-    return cs.length > 0 && cs.every((c) => ['ok', 'error'].includes(c.getAttribute('data-status')!));
-  }, null, { timeout: 600_000, polling: 50 });
-  cold['whole notebook (Run all)'] = Date.now() - t1;
+  await openNotebook(page, notebook);
+  cold['whole notebook (Run all)'] = await runAll(page, 'the warm-up pass');
   for (const cell of await page.locator('[data-testid=nb-cell]').all()) {
     const name = (await cell.getAttribute('data-name'))!;
-    if ((await cell.getAttribute('data-status')) !== 'ok') throw new Error(`${name} failed in the warm-up pass: ${await cell.getByTestId('cell-error').textContent()}`);
     cold[`${name.replace(/_cell$/, '')} cell`] = Math.round(Number(await cell.getAttribute('data-elapsed-ms')));
   }
   await page.goto(page.url().split('#')[0]!);
@@ -205,11 +217,8 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   out.push({ case: 'schema + row count visible', rows, browser_ms: median(schemaTimes), native_ms: nativeMs((o) => o.schema), ratio: null, peak_browser_mb: null });
   out.push({ case: 'open Parquet (ingest + SHA-256)', rows, browser_ms: median(openTimes), native_ms: nativeMs((o) => o.open), ratio: null, peak_browser_mb: openPeak });
 
-  await page.getByTestId('new-notebook').click();
-  await page.getByRole('button', { name: 'Source' }).click();
   const cells = CELLS(table);
-  await page.getByTestId('source-editor').fill(NOTEBOOK(table));
-  await page.getByRole('button', { name: 'Cells' }).click();
+  await openNotebook(page, NOTEBOOK(table));
   for (const kind of Object.keys(cells)) {
     const cell = page.locator(`[data-testid=nb-cell][data-name=${kind}_cell]`);
     const times: number[] = [];
@@ -233,13 +242,7 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   const nativeRuns: number[] = [];
   memory.reset();
   for (let i = 0; i < REPEAT; i++) {
-    const t = Date.now();
-    await page.getByRole('button', { name: 'Run all' }).click();
-    await page.waitForFunction(() => {
-      const cs = [...document.querySelectorAll('[data-testid=nb-cell]')];
-      return cs.length > 0 && cs.every((c) => c.getAttribute('data-status') === 'ok');
-    }, null, { timeout: 600_000, polling: 50 });
-    runs.push(Date.now() - t);
+    runs.push(await runAll(page, 'the browser'));
     nativeRuns.push(await native.all());
   }
   out.push({ case: 'whole notebook (Run all)', rows, browser_ms: Math.round(median(runs)), native_ms: Math.round(median(nativeRuns)), ratio: null, peak_browser_mb: memory.peakMb() });
@@ -248,6 +251,9 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
 
 const DRIFT = (a: string, b: string) => `baseline: ${a}\ncurrent: ${b}\ncolumns: [lux, confidence, width, label, prediction, vendor]\nlabel: label`;
 
+/** A notebook of one drift cell `d` between tables `a` and `b`. */
+const DRIFT_NOTEBOOK = (a: string, b: string) => `---\ntitle: drift bench\n---\n\n\`\`\`drift d\n${DRIFT(a, b)}\n\`\`\`\n`;
+
 /** Drift between two tables in the browser (opened through the file input), median of 3. */
 async function browserDrift(page: Page, a: string, b: string, rows: number, memory: ReturnType<typeof memorySampler>, native: () => Promise<number>): Promise<Row> {
   await page.goto(page.url().split('#')[0]!);
@@ -255,10 +261,7 @@ async function browserDrift(page: Page, a: string, b: string, rows: number, memo
   const names = [a, b].map((f) => f.split('/').pop()!.replace('.parquet', ''));
   await page.setInputFiles('[data-testid=file-input]', [a, b]);
   await waitForSources(page, names);
-  await page.getByTestId('new-notebook').click();
-  await page.getByRole('button', { name: 'Source' }).click();
-  await page.getByTestId('source-editor').fill(`---\ntitle: drift bench\n---\n\n\`\`\`drift d\n${DRIFT(names[0]!, names[1]!)}\n\`\`\`\n`);
-  await page.getByRole('button', { name: 'Cells' }).click();
+  await openNotebook(page, DRIFT_NOTEBOOK(names[0]!, names[1]!));
   const cell = page.locator('[data-testid=nb-cell][data-name=d]');
   const times: number[] = [];
   const nativeTimes: number[] = [];
@@ -360,7 +363,7 @@ async function main() {
   const warmFiles = { cells: [await generate(1_000_000)], drift: [await generate(1_000_000), await generate(1_000_000, true)] };
   const warmNotebooks = {
     cells: NOTEBOOK('bench_1m'),
-    drift: `---\ntitle: drift warm-up\n---\n\n\`\`\`drift d\n${DRIFT('bench_1m', 'bench_1m_shifted')}\n\`\`\`\n`,
+    drift: DRIFT_NOTEBOOK('bench_1m', 'bench_1m_shifted'),
   };
   const stage = async <T,>(warm: 'cells' | 'drift', run: (page: Page, memory: ReturnType<typeof memorySampler>, cold: Record<string, number>) => Promise<T>): Promise<T> => {
     const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
