@@ -8,11 +8,35 @@ import { createRequire } from 'node:module';
 import { join, extname, resolve } from 'node:path';
 import { patchCoiWorker } from './workers/patchCoiWorker.ts';
 
-/** Cross-origin isolation lets DuckDB-WASM use its threaded (coi) bundle. */
+/**
+ * The Content-Security-Policy, sent as a response header for the page and every script,
+ * worker and wasm file. A `<meta>` CSP governs only the page: a Web Worker's CSP comes from
+ * the header its script is served with, and DuckDB-WASM runs (and could fetch URLs) in
+ * workers. Own origin only: no remote script, connection, image or font.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self' data: blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Headers for every response. Cross-origin isolation lets DuckDB-WASM use its threaded (coi)
+ * bundle; the CSP keeps every byte on this origin.
+ */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+const headers = { ...isolation, 'Content-Security-Policy': CONTENT_SECURITY_POLICY };
 
 /** Folders served beside the app (dev) and copied into the build: data and example notebooks. */
 const SERVED: { dir: string; accept: (f: string) => boolean }[] = [
@@ -85,8 +109,10 @@ function patchedCoiWorker(): Plugin {
 
 export default defineConfig({
   plugins: [svelte(), servedFolders(), patchedCoiWorker()],
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  // Vitest's browser mode serves its own runner page (inline scripts) from this server: it
+  // gets isolation only; the app itself is tested with the CSP through `vite preview` (e2e).
+  server: { headers: process.env.VITEST ? isolation : headers },
+  preview: { headers },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'parquet-wasm'] },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

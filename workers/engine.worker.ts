@@ -17,6 +17,7 @@ import '../src/engine/browser/errorTransfer';
 import type { DuckBackend } from '../src/engine/DuckBackend';
 import type { EngineVersions, IngestProgress, OpenFileOptions, SourceInfo } from '../src/engine/Engine';
 import { EngineCore, type HashFile } from '../src/engine/EngineCore';
+import { INGEST_PATH } from '../src/engine/sandbox';
 import type { HashMessage } from './hash.worker';
 
 const abs = (u: string) => new URL(u, self.location.href).href;
@@ -106,7 +107,7 @@ const api = {
     const threads = isolated ? Math.max(1, Math.min(4, self.navigator.hardwareConcurrency || 1)) : 1;
     await db.open({ maximumThreads: threads });
     const conn = await db.connectInternal();
-    core = new EngineCore(new AsyncBackend(db, conn, bundle, threads), parquet, 'wasm-browser', hashInWorker);
+    core = new EngineCore(new AsyncBackend(db, conn, bundle, threads), parquet, 'wasm-browser', { hashFile: hashInWorker, ingestPath: INGEST_PATH });
     // parquet-wasm panics surface here, uncaught: fail the load waiting on them (PanicWatch).
     const engine = core;
     self.addEventListener('unhandledrejection', (e) => {
@@ -132,6 +133,9 @@ const api = {
   },
   dropSource(name: string) {
     return ready().dropSource(name);
+  },
+  seal() {
+    return ready().seal();
   },
   cancel() {
     return ready().cancel();

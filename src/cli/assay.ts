@@ -13,16 +13,20 @@ import { APP_VERSION } from '../core/version';
 
 const USAGE = `assay — run Assay notebooks headlessly
 
-  assay run NOTEBOOK [--json OUT.json] [--html OUT.html] [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict]
+  assay run NOTEBOOK [--json OUT.json] [--html OUT.html] [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
       Run every cell; write the results as JSON and/or a static HTML snapshot (default: print a summary).
-  assay check NOTEBOOK [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict]
+  assay check NOTEBOOK [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
       Run it and print the quality gates; exit 1 when an error-level gate fails.
   assay manifest DIR [--dataset NAME] [--out FILE]
       Write a manifest for a folder of data files (checksums, rows, schema).
 
   --engine wasm    DuckDB-WASM under Node, the engine the browser runs (default)
   --engine native  native DuckDB, for data larger than a browser holds
-  --strict         a source whose checksum differs from its pin is an error, not a warning
+  --strict         a source whose checksum differs from its pin, or a manifest file that
+                   disagrees with its manifest, is an error, not a warning
+  --allow-outside  let the notebook name files outside its project folder
+  --unsafe         run the notebook's SQL unsealed: it may then read and write files and
+                   URLs. Only for your own notebooks; the snapshot's provenance says so.
 
 Exit codes: 0 ok, 1 a gate failed (check), 2 usage or input error.`;
 
@@ -37,6 +41,7 @@ interface Options {
   params: Record<string, unknown>;
   allowOutside: boolean;
   strict: boolean;
+  unsafe: boolean;
 }
 
 class UsageError extends Error {}
@@ -46,7 +51,7 @@ function parseArgs(argv: string[]): Options {
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
   if (!['run', 'check', 'manifest'].includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (!target) throw new UsageError(`${command} needs a ${command === 'manifest' ? 'folder' : 'notebook file'}`);
-  const o: Options = { command, target, engine: 'wasm', params: {}, allowOutside: false, strict: false };
+  const o: Options = { command, target, engine: 'wasm', params: {}, allowOutside: false, strict: false, unsafe: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = () => {
@@ -70,6 +75,7 @@ function parseArgs(argv: string[]): Options {
       o.params[kv.slice(0, eq)] = raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw === 'true' ? true : raw === 'false' ? false : raw;
     } else if (arg === '--allow-outside') o.allowOutside = true;
     else if (arg === '--strict') o.strict = true;
+    else if (arg === '--unsafe') o.unsafe = true;
     else throw new UsageError(`unknown option ${arg}`);
   }
   return o;
@@ -105,7 +111,9 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
 async function runCommand(o: Options, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const engine = await createEngine(o.engine);
   try {
-    const { text, results, diagnostics } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside });
+    const { text, results, diagnostics, manifestProblems } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside, unsafe: o.unsafe });
+    if (o.unsafe) err('assay: warning: --unsafe: the notebook ran unsealed and could read and write files and URLs\n');
+    for (const m of manifestProblems) err(`assay: ${o.strict ? 'error' : 'warning'}: ${m}\n`);
     for (const d of diagnostics) err(`${o.target}:${d.line}: ${d.severity}: ${d.message}\n`);
     const missing = results.sources.filter((s) => s.error);
     for (const s of missing) err(`assay: ${s.name}: ${s.error}\n`);
@@ -117,7 +125,7 @@ async function runCommand(o: Options, out: (s: string) => void, err: (s: string)
     }
     if (o.html) {
       await mkdir(dirname(resolve(o.html)), { recursive: true });
-      await writeFile(o.html, renderSnapshot(text, results, { app: APP_VERSION, ranAt: new Date().toISOString(), params: o.params }));
+      await writeFile(o.html, renderSnapshot(text, results, { app: APP_VERSION, ranAt: new Date().toISOString(), params: o.params, ...(o.unsafe ? { unsafe: true } : {}) }));
     }
     if (o.command === 'run') {
       out(table(['cell', 'kind', 'status', ''], results.cells.map((c) => [c.name, c.kind, c.status, c.error ?? ''])));
@@ -130,7 +138,7 @@ async function runCommand(o: Options, out: (s: string) => void, err: (s: string)
       const broken = results.cells.filter((c) => c.status === 'error');
       for (const c of broken) err(`assay: cell ${c.name} failed: ${c.error}\n`);
     }
-    if (missing.length || (o.strict && mismatched.length)) return 2;
+    if (missing.length || (o.strict && (mismatched.length || manifestProblems.length))) return 2;
     if (o.command === 'check') {
       const failed = results.cells.some((c) => c.kind === 'checks' && (c.status === 'error' || c.result?.passed === false));
       return failed ? 1 : 0;

@@ -1,5 +1,5 @@
-import { existsSync, openAsBlob } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { existsSync, openAsBlob, realpathSync } from 'node:fs';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Engine } from '../engine/Engine';
 import { AssayError, messageOf } from '../core/errors';
@@ -13,12 +13,18 @@ import { notebookResults, type NotebookResults } from '../core/notebook/notebook
 import type { Diagnostic, SourceRef } from '../core/notebook/types';
 import { checkFile, parseManifest, type FileCheck } from '../core/manifest/manifest';
 import { manifestPlan } from '../core/manifest/manifestPlan';
+import { lineageProblems } from '../core/manifest/lineage';
 
 export interface RunFileOptions {
   /** Parameter overrides (`--param seed=7`). */
   params?: Record<string, unknown>;
   /** Allow source paths outside the notebook's project (see projectRoot). */
   allowOutside?: boolean;
+  /**
+   * Run the notebook's SQL with the engine unsealed (`--unsafe`): it can then read and write
+   * files and URLs. Only for one's own notebooks; off by default.
+   */
+  unsafe?: boolean;
   /** Called once the sources are open, before any cell runs (tests use it to scale the data). */
   beforeRun?: (sources: SourceStatus[]) => Promise<void>;
 }
@@ -29,6 +35,11 @@ export interface RunFileResult {
   results: NotebookResults;
   runs: CellRun[];
   diagnostics: Diagnostic[];
+  /**
+   * What verifying the manifests found beyond each source's own pin: every file of a version
+   * (checksum, bytes, rows), and lineage loops. Warnings, or errors under `--strict`.
+   */
+  manifestProblems: string[];
 }
 
 /**
@@ -50,21 +61,18 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const fatal = diagnostics.find((d) => d.severity === 'error' && !d.cell);
   if (fatal) throw new AssayError('notebook', `line ${fatal.line}: ${fatal.message}`, { subject: path });
 
-  const root = dirname(file);
-  const boundary = projectRoot(root);
+  const root = dirname(realpathSync(file));
+  const folder: Folder = { root, boundary: projectRoot(root), allowOutside: options.allowOutside ?? false };
   const sources: SourceStatus[] = [];
+  const manifestProblems: string[] = [];
   for (const ref of notebook.frontMatter.sources) {
     if (ref.manifest) {
-      sources.push(await openManifestSource(ref, root, boundary, engine, options));
+      sources.push(await openManifestSource(ref, folder, engine, manifestProblems));
       continue;
     }
     if (!ref.path) continue;
-    const target = resolve(root, ref.path);
-    if (!options.allowOutside && !isInside(target, boundary)) {
-      sources.push(sourceStatus(ref, null, `${ref.path} is outside the notebook's project folder ${boundary} (allow it explicitly)`));
-      continue;
-    }
     try {
+      const target = await insidePath(folder, ref.path);
       const info = await openPath(engine, target, ref.name, ref.columns);
       sources.push(sourceStatus(ref, info));
     } catch (error) {
@@ -72,16 +80,46 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
     }
   }
   await options.beforeRun?.(sources);
+  // Every source is open: from here on the notebook's SQL reaches nothing else.
+  if (!options.unsafe) await engine.seal();
   const params = { ...notebook.frontMatter.params, ...options.params };
-  const reviewEvents = async (cell: string, logFile: string | null) => (logFile ? readReviewLog(resolve(root, logFile), logFile, boundary, options.allowOutside ?? false) : []);
+  const reviewEvents = async (cell: string, logFile: string | null) => (logFile ? readReviewLog(folder, logFile) : []);
   const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents });
   const v = await engine.versions();
-  return { text, results: notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs), runs, diagnostics: all };
+  const results = notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs);
+  if (options.unsafe) results.unsafe = true;
+  return { text, results, runs, diagnostics: all, manifestProblems };
+}
+
+/** Where a notebook's files are resolved, and the folder they must stay in. */
+interface Folder {
+  /** The notebook's own folder (real path). */
+  root: string;
+  /** The project folder (real path) that files must stay inside unless allowOutside. */
+  boundary: string;
+  allowOutside: boolean;
+}
+
+/**
+ * A path the notebook names, resolved against `base` (default the notebook's folder) with
+ * every symlink followed, and refused when the real file is outside the project folder: a
+ * link inside the project to ~/.ssh is as outside as the path itself.
+ */
+async function insidePath(folder: Folder, path: string, base = folder.root): Promise<string> {
+  const target = resolve(base, path);
+  const real = await realpath(target).catch((cause) => {
+    throw new AssayError('input', (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot be read (${messageOf(cause)})`, { subject: path, cause });
+  });
+  if (!folder.allowOutside && !isInside(real, folder.boundary)) {
+    const how = real === target ? '' : ` (it links to ${real})`;
+    throw new AssayError('input', `is outside the notebook's project folder ${folder.boundary}${how}; allow it explicitly with --allow-outside`, { subject: path });
+  }
+  return real;
 }
 
 /** A review cell's log file; a line that is not an event fails the cell, naming file and line. */
-async function readReviewLog(path: string, shown: string, boundary: string, allowOutside: boolean): Promise<ReviewEvent[]> {
-  if (!allowOutside && !isInside(path, boundary)) throw new AssayError('input', `is outside the notebook's project folder ${boundary} (allow it explicitly)`, { subject: shown });
+async function readReviewLog(folder: Folder, shown: string): Promise<ReviewEvent[]> {
+  const path = await insidePath(folder, shown);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -102,24 +140,33 @@ async function openPath(engine: Engine, path: string, name: string, columns?: st
   return engine.openFile(await openAsBlob(path), basename(path), { name, columns });
 }
 
-/** A source that is one version of a manifest: its files opened, verified, and unioned when several. */
-async function openManifestSource(ref: SourceRef, root: string, boundary: string, engine: Engine, options: RunFileOptions): Promise<SourceStatus> {
-  const manifestPath = resolve(root, ref.manifest!);
-  if (!options.allowOutside && !isInside(manifestPath, boundary)) return sourceStatus(ref, null, `${ref.manifest} is outside the notebook's project folder ${boundary} (allow it explicitly)`);
+/**
+ * A source that is one version of a manifest: its files opened, every one verified (checksum,
+ * bytes, rows; problems beyond the first file's pin go to `problems`), unioned when several.
+ */
+async function openManifestSource(ref: SourceRef, folder: Folder, engine: Engine, problems: string[]): Promise<SourceStatus> {
+  let manifestPath: string;
+  try {
+    manifestPath = await insidePath(folder, ref.manifest!);
+  } catch (error) {
+    return sourceStatus(ref, null, messageOf(error));
+  }
   let text: string;
   try {
     text = await readFile(manifestPath, 'utf8');
   } catch (cause) {
     return sourceStatus(ref, null, `${ref.manifest}: cannot be read (${messageOf(cause)})`);
   }
-  const { manifest, problems } = parseManifest(text);
-  if (!manifest) return sourceStatus(ref, null, `${ref.manifest}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  const { manifest, problems: invalid } = parseManifest(text);
+  if (!manifest) return sourceStatus(ref, null, `${ref.manifest}: ${invalid.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  for (const p of lineageProblems(manifest)) problems.push(`${ref.manifest}: ${p.path}: ${p.message}`);
   const plan = manifestPlan(manifest).find((p) => p.version === (ref.version ?? manifest.versions.at(-1)!.version));
   if (!plan) return sourceStatus(ref, null, `${ref.manifest} has no version ${ref.version}`);
   const checks: FileCheck[] = [];
   for (const { entry, table } of plan.files) {
     try {
-      const info = await openPath(engine, resolve(dirname(manifestPath), entry.path), plan.files.length === 1 ? ref.name : table);
+      const path = await insidePath(folder, entry.path, dirname(manifestPath));
+      const info = await openPath(engine, path, plan.files.length === 1 ? ref.name : table);
       checks.push(checkFile(plan.version, entry, info));
     } catch (error) {
       checks.push(checkFile(plan.version, entry, null, messageOf(error)));
@@ -129,6 +176,11 @@ async function openManifestSource(ref: SourceRef, root: string, boundary: string
   if (union) await engine.query(union);
   const bad = checks.find((c) => c.status !== 'ok' && c.actual === null);
   if (bad) return sourceStatus(ref, null, bad.message);
+  // The source's pin is the first file's checksum (sourceStatus compares it); every other
+  // disagreement with the manifest is reported here, so a tampered second file is caught.
+  checks.forEach((c, i) => {
+    if (c.status !== 'ok' && !(i === 0 && c.status === 'checksum mismatch')) problems.push(`${ref.manifest} ${plan.version}: ${c.message}`);
+  });
   const first = checks[0]!;
   return sourceStatus(ref, { sha256: first.actual!.sha256, rows: checks.reduce((s, c) => s + (c.actual?.rows ?? 0), 0), pinned_sha256: first.expected.sha256 });
 }

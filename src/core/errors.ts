@@ -48,3 +48,16 @@ export function isCancelled(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * DuckDB's refusals by a sealed engine (src/engine/sandbox.ts), said in a notebook's terms;
+ * any other message unchanged. The engine's own words stay, after the reason.
+ */
+export function explainRefusal(message: string): string {
+  if (/disabled by configuration/.test(message) && /file system operations|Cannot access (file|directory)/.test(message)) {
+    return `refused by the sandbox: a notebook's SQL reads only its declared sources, never other files or URLs (${message})`;
+  }
+  if (/Loading external extensions is disabled|extension.*disabled/i.test(message)) return `refused by the sandbox: a notebook cannot install or load extensions (${message})`;
+  if (/the configuration has been locked/.test(message)) return `refused by the sandbox: a notebook cannot change the engine's settings (${message})`;
+  return message;
+}

@@ -66,6 +66,14 @@ export interface Engine {
   exportParquet(sql: string): Promise<Uint8Array>;
   /** Drop a source's table. */
   dropSource(name: string): Promise<void>;
+  /**
+   * Seal the engine for notebook SQL (see sandbox.ts): from now on SQL reaches no file, URL,
+   * extension or setting; only tables already loaded, and files the engine itself opens.
+   * Idempotent. The browser seals at start; the CLI once the notebook's sources are open.
+   */
+  seal(): Promise<void>;
+  /** True once seal() has run. */
+  readonly sealed: boolean;
   /** Cancel the running query or file load, if any. The engine stays usable. */
   cancel(): Promise<void>;
   versions(): Promise<EngineVersions>;

@@ -13,6 +13,7 @@ import { ingestJsonLines } from './ingest/ingestJsonLines';
 import { ingestParquet } from './ingest/ingestParquet';
 import { sha256Blob } from './sha256Blob';
 import { PanicWatch } from './ingest/PanicWatch';
+import { sandboxSettings } from './sandbox';
 import { projectColumns } from './ingest/projectColumns';
 
 const READERS: Record<SourceFormat, (ctx: IngestContext) => Promise<void>> = {
@@ -64,17 +65,45 @@ export class EngineCore {
 
   #hashFile: HashFile;
 
-  /** `hashFile` lets a platform hash on another thread (the browser: a worker of its own). */
-  constructor(backend: DuckBackend, parquet: ParquetModule, engineName: string, hashFile: HashFile = sha256Blob) {
+  #ingestPath: string | null;
+
+  /**
+   * `hashFile` lets a platform hash on another thread (the browser: a worker of its own).
+   * `ingestPath` is the one name files are registered under for DuckDB to read, which the
+   * sealed engine keeps readable (sandbox.ts INGEST_PATH, in the browser). Without it each
+   * load registers a fresh relative name (DuckDB-WASM's Node runtime looks names up on the
+   * real disk first), and the sealed engine allows no path: open sources before sealing.
+   */
+  constructor(backend: DuckBackend, parquet: ParquetModule, engineName: string, options: { hashFile?: HashFile; ingestPath?: string } = {}) {
     this.#backend = backend;
     this.#parquet = parquet;
     this.#engineName = engineName;
-    this.#hashFile = hashFile;
+    this.#hashFile = options.hashFile ?? sha256Blob;
+    this.#ingestPath = options.ingestPath ?? null;
   }
 
   /** Apply the offline settings. Call once after construction. */
   async init(extensionRepository: string): Promise<void> {
     for (const sql of offlineSettings(extensionRepository)) await this.queryIPC(sql);
+  }
+
+  #sealed = false;
+
+  /** True once seal() has run. */
+  get sealed(): boolean {
+    return this.#sealed;
+  }
+
+  /**
+   * Seal DuckDB for notebook SQL (sandbox.ts). With an ingestPath, registered files stay
+   * readable under it, so files can still be opened afterwards.
+   */
+  seal(): Promise<void> {
+    return this.#exclusive(async (op) => {
+      if (this.#sealed) return;
+      for (const sql of sandboxSettings({ allowedPaths: this.#ingestPath ? [this.#ingestPath] : [] })) await this.#run(sql, op);
+      this.#sealed = true;
+    });
   }
 
   /** Run one statement; the whole result as Arrow IPC stream bytes. */
@@ -149,6 +178,7 @@ export class EngineCore {
       checkCancelled,
       progress,
       panics: this.panics,
+      registeredPath: this.#ingestPath ?? `assay_csv/${crypto.randomUUID()}.csv`,
     };
     // The hash runs beside the reader; a failed load stops it too.
     let failed = false;

@@ -1,6 +1,7 @@
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
+import { checkCondition } from '../sql/singleSelect';
 import { tableToJsonRows } from '../arrowJson';
 import { checkCountsSql, failingRowsSql, judgeRules, type CheckRule, type MetricOp, type Rule } from '../stats/checks';
 import type { CellContext, CellKind } from './CellKind';
@@ -137,6 +138,9 @@ export const checksCell: CellKind<ChecksSpec> = {
   },
   async run(spec, ctx) {
     const columns = await requireRuleColumns(ctx, spec.source, spec.rules, (r) => `rule ${r.name}: `);
+    // A condition written as SQL goes into the queries only once DuckDB parsed it as one expression.
+    await checkConditions(ctx, spec.source, spec.rules);
+    if (spec.compare) await checkConditions(ctx, spec.compare, spec.rules);
     if (spec.key && !columns.has(spec.key)) throw new AssayError('input', `${spec.source} has no key column ${spec.key}`, { subject: ctx.name });
     const viewName = (r: CheckRule) => `${ctx.name}_${r.name}`;
     const counts = (await ctx.query(checkCountsSql(spec.source, spec.rules))).get(0)!.toJSON() as Record<string, unknown>;
@@ -189,3 +193,10 @@ export const checksCell: CellKind<ChecksSpec> = {
     };
   },
 };
+
+/** Each `sql:` / `relation:` condition checked by DuckDB as one expression (see checkCondition). */
+async function checkConditions(ctx: CellContext, source: string, rules: readonly CheckRule[]): Promise<void> {
+  for (const r of rules) {
+    if (r.rule.type === 'sql' || r.rule.type === 'relation') await checkCondition(ctx.query, r.rule.expression, quoteIdent(source), `${ctx.name}: rule ${r.name}`);
+  }
+}

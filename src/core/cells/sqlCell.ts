@@ -1,6 +1,8 @@
 import { quoteIdent } from '../sql/quote';
 import { referencedNames } from '../sql/referencedNames';
 import { describeColumns } from '../sql/describe';
+import { secondStatementLine } from '../sql/statementBreaks';
+import { checkSingleSelect } from '../sql/singleSelect';
 import { tableToJsonRows } from '../arrowJson';
 import type { CellKind } from './CellKind';
 
@@ -34,6 +36,7 @@ export const sqlCell: CellKind<SqlSpec> = {
     return referencedNames(spec.sql);
   },
   async run(spec, ctx) {
+    await checkSingleSelect(ctx.query, spec.sql, ctx.name);
     await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${spec.sql}`);
     const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${SQL_DISPLAY_LIMIT + 1}`);
     const truncated = table.numRows > SQL_DISPLAY_LIMIT;
@@ -53,35 +56,4 @@ export const sqlCell: CellKind<SqlSpec> = {
 
 function stripTrailingSemicolons(sql: string): string {
   return sql.replace(/[\s;]+$/, '');
-}
-
-/** 1-based line of a second statement (a `;` outside strings and comments followed by more SQL), else null. */
-function secondStatementLine(sql: string): number | null {
-  let line = 1;
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i]!;
-    if (ch === '\n') line++;
-    else if (ch === '-' && sql[i + 1] === '-') {
-      while (i < sql.length && sql[i] !== '\n') i++;
-      line++;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end < 0 ? sql.length : end + 1;
-      for (let k = i; k < stop; k++) if (sql[k] === '\n') line++;
-      i = stop;
-    } else if (ch === "'" || ch === '"') {
-      i++;
-      while (i < sql.length && !(sql[i] === ch && sql[i + 1] !== ch)) {
-        if (sql[i] === ch) i++;
-        if (sql[i] === '\n') line++;
-        i++;
-      }
-    } else if (ch === ';') {
-      const rest = sql.slice(i + 1);
-      if (rest.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, '').trim() !== '') {
-        return line + (rest.match(/^\s*/)![0].split('\n').length - 1);
-      }
-    }
-  }
-  return null;
 }

@@ -7,6 +7,8 @@ export interface NotebookResults {
   engine: { name: string; version: string };
   sources: SourceStatus[];
   cells: { name: string; kind: string; status: 'ok' | 'error'; error?: string; result?: Record<string, unknown> }[];
+  /** Present (true) only when the notebook ran unsealed (`assay run --unsafe`). */
+  unsafe?: true;
 }
 
 /** Assemble the results document from a run. */

@@ -1,6 +1,6 @@
 import { cellKind } from '../cells/registry';
 import type { CellContext, CellOutput, QueryFn } from '../cells/CellKind';
-import { messageOf } from '../errors';
+import { explainRefusal, messageOf } from '../errors';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import type { Analysis } from './analyzeNotebook';
 
@@ -55,7 +55,12 @@ export async function runCells(
     const kind = cellKind(block.kind);
     const brokenDep = cell.cellDeps.find((d) => failed.has(d));
     if (!kind) run = { name: block.name, kind: block.kind, status: 'error', error: `unknown cell kind "${block.kind}"`, elapsedMs: 0 };
-    else if (cell.spec === null) run = { name: block.name, kind: block.kind, status: 'error', error: 'the cell has errors (see the notebook problems)', elapsedMs: 0 };
+    else if (cell.spec === null) {
+      // Say what is wrong where the cell's status is read, not only in the notebook's problems.
+      const problems = analysis.diagnostics.filter((d) => d.severity === 'error' && d.cell?.toLowerCase() === key).map((d) => d.message.replace(`${block.kind} cell ${block.name}: `, ''));
+      const error = problems.length ? `not run: ${problems.join('; ')}` : 'the cell has errors (see the notebook problems)';
+      run = { name: block.name, kind: block.kind, status: 'error', error, elapsedMs: 0 };
+    }
     else if (brokenDep) {
       const depName = analysis.cells.get(brokenDep)!.block.name;
       run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads ${depName}, which failed`, elapsedMs: 0 };
@@ -65,7 +70,7 @@ export async function runCells(
         output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {
-        run = { name: block.name, kind: block.kind, status: 'error', error: messageOf(error), elapsedMs: now() - t0 };
+        run = { name: block.name, kind: block.kind, status: 'error', error: explainRefusal(messageOf(error)), elapsedMs: now() - t0 };
       }
     }
     if (run.status === 'error') failed.add(key);

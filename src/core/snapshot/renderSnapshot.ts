@@ -9,6 +9,8 @@ export interface Provenance {
   /** ISO time of the run. */
   ranAt: string;
   params?: Record<string, unknown>;
+  /** True when the notebook's SQL ran unsealed (`--unsafe`); the snapshot says so. */
+  unsafe?: boolean;
 }
 
 type Result = Record<string, unknown>;
@@ -175,7 +177,7 @@ ${body}
 </main>
 <footer>
 <h3>Provenance</h3>
-<p>${e(provenance.app)} · engine ${e(results.engine.name)} (DuckDB ${e(results.engine.version)}) · run ${e(provenance.ranAt)}${provenance.params && Object.keys(provenance.params).length ? ` · parameters ${e(JSON.stringify(provenance.params))}` : ''}</p>
+<p>${e(provenance.app)} · engine ${e(results.engine.name)} (DuckDB ${e(results.engine.version)}) · run ${e(provenance.ranAt)}${provenance.params && Object.keys(provenance.params).length ? ` · parameters ${e(JSON.stringify(provenance.params))}` : ''} · ${provenance.unsafe || results.unsafe ? '<strong class="error">sandbox OFF: the notebook ran unsealed and could read and write files</strong>' : 'sandboxed SQL'}</p>
 ${table(['source', 'file', 'rows', 'sha256', 'pin'], sources)}
 <details><summary>Notebook source</summary><pre>${e(text)}</pre></details>
 </footer>

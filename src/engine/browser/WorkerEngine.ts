@@ -83,12 +83,17 @@ export class WorkerEngine implements Engine {
    * Start a worker and DuckDB inside it. Extensions may only come from our own origin.
    * `cancelGraceMs`: how long a cancelled query may keep the threaded engine busy before the
    * worker is replaced (see cancel()); `Infinity` waits for it however long it takes.
+   * The engine is sealed (see sandbox.ts) unless `seal: false`.
    */
-  static async create(options: { cancelGraceMs?: number } = {}): Promise<WorkerEngine> {
+  static async create(options: { cancelGraceMs?: number; seal?: boolean } = {}): Promise<WorkerEngine> {
     const worker = new Worker(new URL('../../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'assay-duckdb' });
     const api = Comlink.wrap<EngineWorkerApi>(worker);
     const started = await api.init(new URL('duckdb-ext', globalThis.location.href).href);
-    return new WorkerEngine(worker, api, started, options.cancelGraceMs ?? CANCEL_GRACE_MS);
+    const engine = new WorkerEngine(worker, api, started, options.cancelGraceMs ?? CANCEL_GRACE_MS);
+    // Sealed before anything else can run: files are opened by Assay through registered
+    // handles, which stay readable (sandbox.ts), so nothing in the app needs it unsealed.
+    if (options.seal !== false) await engine.seal();
+    return engine;
   }
 
   async query(sql: string): Promise<Table> {
@@ -103,6 +108,14 @@ export class WorkerEngine implements Engine {
   }
   dropSource(name: string): Promise<void> {
     return this.#call(() => this.#api.dropSource(name));
+  }
+  #sealed = false;
+  get sealed(): boolean {
+    return this.#sealed;
+  }
+  async seal(): Promise<void> {
+    await this.#call(() => this.#api.seal());
+    this.#sealed = true;
   }
   /**
    * Cancel what runs now. The cancelled call fails at once; resolves once DuckDB answers again.

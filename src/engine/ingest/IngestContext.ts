@@ -24,4 +24,6 @@ export interface IngestContext {
   progress(p: IngestProgress): void;
   /** Fails a parquet-wasm read whose decoder panicked (see PanicWatch). */
   panics: PanicWatch;
+  /** The name to register a file under while DuckDB reads it (see EngineCore's ingestPath). */
+  registeredPath: string;
 }

@@ -7,10 +7,15 @@ const DELIMITERS = [',', '\t', ';', '|'];
 
 /**
  * Read a CSV with DuckDB's own read_csv over a registered file handle: the file is read
- * lazily by DuckDB, never copied whole into the wasm heap.
+ * lazily by DuckDB, never copied whole into the wasm heap. It is registered under the path
+ * the engine gives (in the browser the one path a sealed engine may read; loads run one at a
+ * time), after anything else under that name is dropped, and dropped again once read.
  */
 export async function ingestCsv(ctx: IngestContext): Promise<void> {
-  const registered = `assay_csv/${crypto.randomUUID()}.csv`;
+  const registered = ctx.registeredPath;
+  // Whatever else holds the name (a file a notebook's COPY left there, say) must not be read
+  // in place of the user's file.
+  await ctx.backend.dropFile(registered).catch(() => undefined);
   await ctx.backend.registerFile(registered, ctx.file);
   try {
     const read = async (options: string) => {

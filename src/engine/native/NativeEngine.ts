@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Bool, DateDay, Field, Float64, Int32, Int64, List, Table, TimestampMillisecond, Utf8, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
+import { Bool, DateDay, Field, Float64, Int32, Int64, List, Table, TimestampMillisecond, Utf8, tableToIPC, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AssayError, messageOf } from '../../core/errors';
 import { quoteIdent, quoteLiteral } from '../../core/sql/quote';
@@ -12,6 +12,7 @@ import { normaliseTimestamps } from '../../core/sql/describe';
 import type { Engine, EngineVersions, OpenFileOptions, SourceFormat, SourceInfo } from '../Engine';
 import { detectFormat } from '../ingest/detectFormat';
 import { projectColumns } from '../ingest/projectColumns';
+import { sandboxSettings } from '../sandbox';
 
 /**
  * Native DuckDB (@duckdb/node-api): for data larger than a browser holds and as the
@@ -23,20 +24,44 @@ export class NativeEngine implements Engine {
   #conn: DuckDBConnection;
   #threads: number;
 
-  private constructor(instance: DuckDBInstance, conn: DuckDBConnection, threads: number) {
+  private constructor(instance: DuckDBInstance, conn: DuckDBConnection, threads: number, spill: string) {
     this.#instance = instance;
     this.#conn = conn;
     this.#threads = threads;
+    this.#spill = spill;
   }
 
   static async create(options: { threads?: number } = {}): Promise<NativeEngine> {
     const threads = options.threads ?? 2;
-    const instance = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+    // Where DuckDB spills what does not fit in memory: a private folder of ours, removed on
+    // close (DuckDB's default is `.tmp` in the working directory). Spilling keeps working
+    // once the engine is sealed.
+    const spill = await mkdtemp(join(tmpdir(), 'assay-spill-'));
+    const instance = await DuckDBInstance.create(':memory:', { threads: String(threads), temp_directory: spill });
     const conn = await instance.connect();
     // UTC, as the wasm engine: casts between zoned and plain timestamps must not depend on the machine.
     await conn.run(`SET TimeZone = 'UTC'`);
     await conn.run('SET autoinstall_known_extensions = false');
-    return new NativeEngine(instance, conn, threads);
+    await conn.run('SET autoload_known_extensions = false');
+    return new NativeEngine(instance, conn, threads, spill);
+  }
+
+  #sealed = false;
+  #spill: string;
+
+  /** True once seal() has run. */
+  get sealed(): boolean {
+    return this.#sealed;
+  }
+
+  /**
+   * Seal for notebook SQL (sandbox.ts). Native DuckDB reads sources by path, so open every
+   * source first: afterwards the sealed engine opens no file at all.
+   */
+  async seal(): Promise<void> {
+    if (this.#sealed) return;
+    for (const sql of sandboxSettings({ allowedPaths: [] })) await this.#conn.run(sql);
+    this.#sealed = true;
   }
 
   async query(sql: string): Promise<Table> {
@@ -52,6 +77,7 @@ export class NativeEngine implements Engine {
   /** Open a file by path, without copying it: DuckDB's own readers. */
   async openPath(path: string, options: OpenFileOptions = {}): Promise<SourceInfo> {
     const fileName = basename(path);
+    if (this.#sealed) throw new AssayError('engine', 'the native engine is sealed: open every source before notebook SQL runs', { subject: fileName });
     const info = await stat(path).catch((cause) => {
       throw new AssayError('input', `cannot be read (${messageOf(cause)})`, { subject: fileName, cause });
     });
@@ -95,8 +121,17 @@ export class NativeEngine implements Engine {
     }
   }
 
-  /** DuckDB's own Parquet writer, through a temporary file. */
+  /**
+   * DuckDB's own Parquet writer through a temporary file; once sealed (no file may be written
+   * from SQL) the result is written by parquet-wasm, as the browser does.
+   */
   async exportParquet(sql: string): Promise<Uint8Array> {
+    if (this.#sealed) {
+      const parquet = await import('parquet-wasm');
+      const table = parquet.Table.fromIPCStream(tableToIPC(await this.query(sql), 'stream'));
+      const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).setMaxRowGroupSize(1_000_000).build();
+      return parquet.writeParquet(table, props);
+    }
     const dir = await mkdtemp(join(tmpdir(), 'assay-native-'));
     try {
       const path = join(dir, 'export.parquet');
@@ -123,6 +158,7 @@ export class NativeEngine implements Engine {
   async close(): Promise<void> {
     this.#conn.closeSync();
     this.#instance.closeSync();
+    await rm(this.#spill, { recursive: true, force: true });
   }
 }
 

@@ -102,6 +102,12 @@ export class NodeEngine implements Engine {
   dropSource(name: string): Promise<void> {
     return this.#core.dropSource(name);
   }
+  seal(): Promise<void> {
+    return this.#core.seal();
+  }
+  get sealed(): boolean {
+    return this.#core.sealed;
+  }
   cancel(): Promise<void> {
     return this.#core.cancel();
   }
