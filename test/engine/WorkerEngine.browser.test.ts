@@ -6,7 +6,9 @@ import { makeParquet } from './makeParquet';
 
 engineContract('DuckDB-WASM in a Web Worker (Chromium)', {
   // The contract tests the engine itself: no replacing of a worker that is slow to cancel.
-  create: () => WorkerEngine.create({ cancelGraceMs: Infinity }),
+  // Unsealed: the contract sets memory_limit for its out-of-memory case; the sealed engine is
+  // tested by test/e2e/sandbox.e2e.test.ts.
+  create: () => WorkerEngine.create({ cancelGraceMs: Infinity, seal: false }),
   sample: async (name) => {
     const res = await fetch(`/sample-data/${name}`);
     if (!res.ok) throw new Error(`${name}: HTTP ${res.status}`);

@@ -99,16 +99,16 @@ export function hostileCells(t: HostileTargets, source: string): HostileCell[] {
 }
 
 /** A notebook of the corpus over one CSV source, with one harmless cell that must still work. */
-export function hostileNotebook(t: HostileTargets, sourcePath: string): { text: string; cells: HostileCell[] } {
+export function hostileNotebook(t: HostileTargets, sourcePath: string | null): { text: string; cells: HostileCell[] } {
   const cells = hostileCells(t, 'batch');
+  // In the app the source is a file the user opened (a table named batch), not a path.
+  const sources = sourcePath === null ? '' : `sources:\n  batch: ${sourcePath}\n`;
   const fences = cells.map((c) => `\`\`\`${c.kind} ${c.name}\n${c.body}\n\`\`\``).join('\n\n');
   const text = `---
 title: A colleague's notebook
 params:
   note: secret-parameter
-sources:
-  batch: ${sourcePath}
----
+${sources}---
 
 \`\`\`sql harmless
 SELECT label, count(*) AS n FROM batch GROUP BY label ORDER BY label
