@@ -120,19 +120,19 @@ const api = {
     startMs = performance.now() - t0;
     return { ...(await core.versions()), startMs };
   },
-  async queryIPC(sql: string): Promise<Uint8Array> {
-    const bytes = await ready().queryIPC(sql);
+  async queryIPC(sql: string, namespace?: string): Promise<Uint8Array> {
+    const bytes = await ready().queryIPC(sql, namespace);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
   openFile(file: Blob, fileName: string, options: Omit<OpenFileOptions, 'onProgress'>, onProgress?: (p: IngestProgress) => void): Promise<SourceInfo> {
     return ready().openFile(file, fileName, { ...options, onProgress });
   },
-  async exportParquet(sql: string): Promise<Uint8Array> {
-    const bytes = await ready().exportParquet(sql);
+  async exportParquet(sql: string, namespace?: string): Promise<Uint8Array> {
+    const bytes = await ready().exportParquet(sql, namespace);
     return Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
-  dropSource(name: string) {
-    return ready().dropSource(name);
+  dropSource(name: string, namespace?: string) {
+    return ready().dropSource(name, namespace);
   },
   seal() {
     return ready().seal();

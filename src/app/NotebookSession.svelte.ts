@@ -11,6 +11,8 @@ import type { Block, CellBlock, Diagnostic, Notebook, SourceRef } from '../core/
 import type { NotebookStore } from './store/NotebookStore';
 import { confusionRowsSql } from '../core/stats/confusion';
 import { quoteIdent } from '../core/sql/quote';
+import { dropAliasSql } from '../core/sql/namespace';
+import { sourceNameFor } from '../core/sourceName';
 import type { ConfusionSpec } from '../core/cells/confusionCell';
 import { AssayError } from '../core/errors';
 import { foldReviewLog, lastUndoable } from '../core/review/foldReviewLog';
@@ -35,7 +37,8 @@ export interface DrillDown {
 /** Rows a drill-down shows; the count is always exact. */
 export const DRILL_LIMIT = 10_000;
 
-export type CellStatus = 'idle' | 'stale' | 'running' | 'ok' | 'error';
+/** `waiting`: the cell reads a source that is not open yet; it runs once the source is there. */
+export type CellStatus = 'idle' | 'stale' | 'running' | 'ok' | 'error' | 'waiting';
 
 /** What a cell shows. */
 export interface CellView {
@@ -45,11 +48,21 @@ export interface CellView {
   elapsedMs: number | null;
 }
 
-/** What a notebook needs from the page: SQL, and sources found or opened by name. */
+/** A source made queryable: its fingerprint and row count (and the manifest's pin, for a version). */
+export interface ProvidedSource {
+  sha256: string;
+  rows: number;
+  pinned_sha256?: string;
+}
+
+/**
+ * What a notebook needs from the page: SQL (in the notebook's own namespace), and sources
+ * found or opened by name.
+ */
 export interface NotebookHost {
   query(sql: string): Promise<Table>;
-  /** Make `ref` queryable under its name; returns its fingerprint and row count. */
-  provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number; pinned_sha256?: string }>;
+  /** Make `ref` queryable under its name in the notebook's namespace; throws when it is not at hand. */
+  provideSource(ref: SourceRef, baseUrl: string | null): Promise<ProvidedSource>;
   /** The text of a file beside the notebook (a review log), or null where there is no such place. */
   readBesideNotebook?(path: string, baseUrl: string | null): Promise<string | null>;
   /** A relation as export file bytes. */
@@ -184,6 +197,64 @@ export class NotebookSession {
   renameCell(id: string, name: string): void {
     const blocks = this.notebook.blocks.map((b) => (b.id === id && b.type === 'cell' ? { ...b, name } : b));
     this.#replaceBlocks(blocks);
+  }
+
+  /** Every name the notebook defines: its sources and its cells. */
+  names(): string[] {
+    return [...this.notebook.frontMatter.sources.map((s) => s.name), ...[...this.#analysis.cells.values()].map((c) => c.block.name)];
+  }
+
+  /** The source that names this file (by file name), if the notebook has one. */
+  sourceForFile(fileName: string, sha256?: string): SourceRef | undefined {
+    const named = this.notebook.frontMatter.sources.filter((s) => s.path && s.path.split('/').pop() === fileName);
+    return named.find((s) => !sha256 || !s.sha256 || s.sha256 === sha256) ?? undefined;
+  }
+
+  /** Add a source to the front matter (a file opened into the notebook); its name made unique. */
+  addSource(ref: SourceRef): SourceRef {
+    const name = sourceNameFor(ref.name, this.names());
+    const added = { ...ref, name };
+    this.#setSources([...this.notebook.frontMatter.sources, added]);
+    return added;
+  }
+
+  /** Rename a source in the front matter; cells that name the old name then say it is gone. */
+  async renameSource(from: string, to: string): Promise<void> {
+    const name = to.trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new AssayError('input', 'a source name is a SQL identifier: letters, digits and _', { subject: to });
+    if (this.names().some((n) => n.toLowerCase() === name.toLowerCase() && n.toLowerCase() !== from.toLowerCase())) throw new AssayError('input', 'the notebook already has that name', { subject: name });
+    this.#setSources(this.notebook.frontMatter.sources.map((s) => (s.name === from ? { ...s, name } : s)));
+    await this.#host.query(dropAliasSql(from)).catch(() => undefined);
+  }
+
+  /** Remove a source from the front matter and from the notebook's namespace. */
+  async removeSource(name: string): Promise<void> {
+    this.#setSources(this.notebook.frontMatter.sources.filter((s) => s.name !== name));
+    this.sources = this.sources.filter((s) => s.name !== name);
+    await this.#host.query(dropAliasSql(name)).catch(() => undefined);
+  }
+
+  /** The sources the notebook names that are not at hand (open them to run what reads them). */
+  get missingSources(): SourceRef[] {
+    const failed = new Set(this.sources.filter((s) => s.error).map((s) => s.name));
+    return this.notebook.frontMatter.sources.filter((s) => failed.has(s.name));
+  }
+
+  /** Look the sources up now (on open), so missing ones are listed before anything runs. */
+  async checkSources(): Promise<void> {
+    this.#sourcesReady = false;
+    await this.#prepareSources();
+  }
+
+  /** Files were opened for this notebook: look its sources up again and run what waited for them. */
+  async sourcesChanged(): Promise<void> {
+    await this.checkSources();
+    const waiting = Object.entries(this.cells).filter(([, v]) => v.status === 'waiting').map(([k]) => k);
+    if (waiting.length && this.missingSources.length === 0) await this.#run(this.#analysis.order.filter((n) => waiting.includes(n)));
+  }
+
+  #setSources(sources: SourceRef[]): void {
+    this.setText(serializeNotebook(withFrontMatter(this.notebook, { ...this.notebook.frontMatter, sources })));
   }
 
   /** Run every cell in dependency order. */
@@ -505,11 +576,18 @@ export class NotebookSession {
       // a query started in the meantime.
       await this.#settling;
       await this.#prepareSources();
-      for (const n of names) if (this.cells[n]) this.cells[n].status = 'running';
+      // Cells that read a missing source (directly or through a cell) wait for it.
+      const waiting = waitingCells(this.#analysis, new Set(this.sources.filter((x) => x.error).map((x) => x.name.toLowerCase())));
+      const runnable = names.filter((n) => !waiting.has(n));
+      for (const n of names) {
+        const source = waiting.get(n);
+        if (source !== undefined && this.cells[n]) this.cells[n] = { status: 'waiting', output: null, error: `waiting for source ${source}: open it to run this cell`, elapsedMs: null };
+      }
+      for (const n of runnable) if (this.cells[n]) this.cells[n].status = 'running';
       await runCells(this.#analysis, {
         query: (sql) => this.#host.query(sql),
         params: this.notebook.frontMatter.params,
-        only: names,
+        only: runnable,
         earlier: (cell) => this.cells[cell]?.output?.result,
         reviewEvents: (cell, logFile) => this.#reviewEvents(cell, logFile),
         shouldStop: () => this.#stop,
@@ -557,6 +635,22 @@ export class NotebookSession {
         },
       );
   }
+}
+
+/** Each cell that reads a missing source, directly or through other cells, with that source's name. */
+function waitingCells(analysis: Analysis, missing: Set<string>): Map<string, string> {
+  const waiting = new Map<string, string>();
+  if (missing.size === 0) return waiting;
+  for (const key of analysis.order) {
+    const cell = analysis.cells.get(key)!;
+    const source = cell.sourceDeps.find((d) => missing.has(d.toLowerCase()));
+    if (source !== undefined) waiting.set(key, source);
+    else {
+      const dep = cell.cellDeps.find((d) => waiting.has(d));
+      if (dep !== undefined) waiting.set(key, waiting.get(dep)!);
+    }
+  }
+  return waiting;
 }
 
 function ensureNewline(text: string): string {

@@ -1,46 +1,38 @@
-import type { Table } from 'apache-arrow';
 import { tableToCsv, tableToJsonLines, type ExportFormat } from '../core/exportTable';
 import { AssayError, isCancelled, messageOf } from '../core/errors';
 import { sourceNameFor } from '../core/sourceName';
-import type { ColumnInfo, SourceInfo } from '../engine/Engine';
-import type { BrowserEngineVersions, WorkerEngine } from '../engine/browser/WorkerEngine';
-import { quoteIdent } from '../core/sql/quote';
+import type { SourceInfo } from '../engine/Engine';
+import type { WorkerEngine } from '../engine/browser/WorkerEngine';
 import type { SourceRef } from '../core/notebook/types';
 import { parseNotebook } from '../core/notebook/parseNotebook';
-import { NotebookSession, type NotebookHost } from './NotebookSession.svelte';
-import { NotebookStore, type StoredNotebook } from './store/NotebookStore';
-import { checkFile, parseManifest, type FileCheck, type Manifest } from '../core/manifest/manifest';
-import { manifestPlan, matchFile } from '../core/manifest/manifestPlan';
+import { SCRATCH_NAMESPACE, aliasSql, notebookNamespace } from '../core/sql/namespace';
 import { contractChecksBody } from '../core/manifest/contractChecks';
-import { deltaSql, releaseManifest } from '../core/manifest/release';
 import { notebookResults } from '../core/notebook/notebookResults';
 import { renderSnapshot } from '../core/snapshot/renderSnapshot';
 import { APP_VERSION } from '../core/version';
+import { NotebookSession, type NotebookHost, type ProvidedSource } from './NotebookSession.svelte';
+import { NotebookStore, type StoredNotebook } from './store/NotebookStore';
+import { EngineHost } from './EngineHost.svelte';
+import { SourceRegistry, type FileSource } from './SourceRegistry.svelte';
+import { Datasets, type OpenDataset, type Release } from './Datasets.svelte';
+import { ScratchPad, type SqlCellState } from './ScratchPad.svelte';
+import { classifyFile } from './classifyFile';
 import { fileSlug } from './fileSlug';
 
-/** What a release produced: the new manifest and the data file, ready to save. */
-export interface Release {
-  manifest: Manifest;
-  manifestText: string;
-  fileName: string;
-  parquet: Uint8Array;
-  delta: { added: number; removed: number; changed: number; unchanged: number };
-  rows: number;
-}
-
-/** A manifest the user opened, with what verifying its files found. */
-export interface OpenDataset {
-  fileName: string;
-  manifest: Manifest;
-  checks: FileCheck[];
-  /** SQL name of each version. */
-  sources: Record<string, string>;
-}
+export type { OpenDataset, Release, SqlCellState };
+export type { LoadState } from './SourceRegistry.svelte';
 
 /** An example notebook served beside the app. */
 export interface ExampleNotebook {
   file: string;
   title: string;
+}
+
+/** A message for the user that names the file or cell it is about. */
+export interface Notice {
+  id: number;
+  level: 'error' | 'info';
+  text: string;
 }
 
 const NEW_NOTEBOOK = `---
@@ -56,261 +48,181 @@ SELECT 42 AS answer
 \`\`\`
 `;
 
-/** A file being opened: what the progress bar shows. */
-export interface LoadState {
-  id: number;
-  fileName: string;
-  stage: 'queued' | 'reading' | 'hashing';
-  rowsDone: number;
-  rowsTotal: number | null;
-  bytesHashed: number;
-  bytes: number;
-  columns: ColumnInfo[];
-}
-
-/** A message for the user that names the file or cell it is about. */
-export interface Notice {
-  id: number;
-  level: 'error' | 'info';
-  text: string;
-}
-
-export interface SqlCellState {
-  id: number;
-  sql: string;
-  running: boolean;
-  table: Table | null;
-  elapsedMs: number | null;
-  error: string | null;
-}
-
 let nextId = 1;
 
 /**
- * The page's state and the intents the UI dispatches: start the engine, open files,
- * run and cancel SQL cells. Components read these fields and call these methods; they
- * never talk to the engine themselves.
+ * The page: it composes the engine host, the registry of loaded files, the datasets, the
+ * start page's scratch SQL and one session per open notebook (each in its own namespace),
+ * and routes the UI's intents to them. Components read these fields and call these methods;
+ * they never talk to the engine themselves.
  */
 export class Workbench {
-  status = $state<'starting' | 'ready' | 'failed'>('starting');
-  versions = $state<BrowserEngineVersions | null>(null);
-  startError = $state<string | null>(null);
-  sources = $state<SourceInfo[]>([]);
-  loads = $state<LoadState[]>([]);
   notices = $state<Notice[]>([]);
-  cells = $state<SqlCellState[]>([]);
-  /** The open notebook, or null on the start page. */
+  /** The notebook on screen, or null on the start page. */
   session = $state<NotebookSession | null>(null);
   examples = $state<ExampleNotebook[]>([]);
   saved = $state<StoredNotebook[]>([]);
   storageError = $state<string | null>(null);
-  datasets = $state<OpenDataset[]>([]);
   store: NotebookStore | null = null;
-  #engine: WorkerEngine | null = null;
-  #ready: Promise<WorkerEngine | null>;
-  #picked = $state.raw<File[]>([]);
-  #create: (() => Promise<WorkerEngine>) | null = null;
-  /** The file behind each open source, to open it again in a restarted engine. */
-  #sourceFiles = new Map<string, { file: File; columns?: string[] }>();
-  /** Statements that re-create the datasets' union views after a restart. */
-  #datasetViews: string[] = [];
-  #resolveReady!: (engine: WorkerEngine | null) => void;
+  readonly host: EngineHost;
+  readonly registry: SourceRegistry;
+  readonly datasetsOpen: Datasets;
+  readonly scratch: ScratchPad;
+  /** Every notebook opened since the page loaded, by id: switching back keeps its results. */
+  #sessions = new Map<string, NotebookSession>();
+  /** The files opened on the start page, by the name scratch SQL (and a new notebook) uses. */
+  #scratchSources = $state.raw<{ name: string; source: FileSource }[]>([]);
 
   constructor(initialSql = 'SELECT 42 AS answer') {
-    this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
-    this.addCell(initialSql);
+    this.host = new EngineHost({
+      lost: (reason) => this.#engineLost(reason),
+      restore: (engine) => this.#restore(engine),
+      notify: (level, text) => this.notify(level, text),
+    });
+    this.registry = new SourceRegistry(this.host);
+    this.datasetsOpen = new Datasets(this.host, this.registry, (level, text) => this.notify(level, text));
+    this.scratch = new ScratchPad(this.host, initialSql);
   }
 
-  /** Start the DuckDB worker; engine creation is passed in so tests and the app share this class. */
-  async start(create: () => Promise<WorkerEngine>): Promise<void> {
-    this.#create = create;
-    try {
-      this.#engine = await create();
-      this.#engine.onCrash = (reason) => void this.#recover(reason);
-      this.versions = this.#engine.started;
-      this.status = 'ready';
-    } catch (error) {
-      this.status = 'failed';
-      this.startError = messageOf(error);
-    }
-    this.#resolveReady(this.#engine);
+  // The engine's state, for the toolbar and the panels.
+  get status() {
+    return this.host.status;
   }
-
-  /** How many times the engine was restarted after a crash. */
-  restarts = $state(0);
+  get versions() {
+    return this.host.versions;
+  }
+  get startError() {
+    return this.host.startError;
+  }
+  get restarts() {
+    return this.host.restarts;
+  }
+  get loads() {
+    return this.registry.loads;
+  }
+  get datasets() {
+    return this.datasetsOpen.list;
+  }
 
   /**
-   * The worker died or DuckDB trapped: start a new one, open every source again from the
-   * files the user gave (the list of sources survives), re-create the datasets' views, and
-   * mark the notebook's cells stale. The notebook and the review log live in IndexedDB and
-   * are untouched.
+   * What the Sources panel lists: the open notebook's sources as its namespace names them,
+   * or, on the start page, the files opened there.
    */
-  async #recover(reason: string): Promise<void> {
-    const create = this.#create;
-    if (!create) return;
-    this.status = 'starting';
-    this.#ready = new Promise((resolve) => (this.#resolveReady = resolve));
-    this.session?.engineLost();
-    this.notify('error', `The DuckDB engine stopped (${reason}). Starting a new one and reopening ${this.#sourceFiles.size} ${this.#sourceFiles.size === 1 ? 'source' : 'sources'}; results are marked stale.`);
-    let engine: WorkerEngine | null = null;
-    try {
-      engine = await create();
-      engine.onCrash = (r) => void this.#recover(r);
-      this.#engine = engine;
-      this.versions = engine.started;
-    } catch (error) {
-      this.status = 'failed';
-      this.startError = messageOf(error);
-      this.#resolveReady(null);
-      return;
+  get sources(): SourceInfo[] {
+    const session = this.session;
+    if (!session) return this.#scratchSources.map(({ name, source }) => ({ ...source.info, name }));
+    const out: SourceInfo[] = [];
+    for (const s of session.sources) {
+      const file = s.sha256 ? this.registry.files.find((f) => f.info.sha256 === s.sha256) : undefined;
+      if (file) out.push({ ...file.info, name: s.name });
     }
-    const failed: string[] = [];
-    for (const [name, { file, columns }] of this.#sourceFiles) {
-      try {
-        await engine.openFile(file, file.name, { name, columns });
-      } catch (error) {
-        failed.push(`${file.name}: ${messageOf(error)}`);
-      }
-    }
-    for (const sql of this.#datasetViews) await engine.query(sql).catch((e) => failed.push(messageOf(e)));
-    this.restarts++;
-    this.status = 'ready';
-    this.#resolveReady(engine);
-    this.notify(failed.length ? 'error' : 'info', `Engine restarted; ${this.#sourceFiles.size - failed.length} of ${this.#sourceFiles.size} sources reopened${failed.length ? ` — ${failed.join('; ')}` : ''}. Run the notebook again to refresh its results.`);
+    return out;
+  }
+
+  /** Start the DuckDB worker. */
+  start(create: () => Promise<WorkerEngine>): Promise<void> {
+    return this.host.start(create);
+  }
+
+  /** Test hook (window.__assay): a statement straight to the engine, past every cell's checks. */
+  async queryForTest(sql: string): Promise<number> {
+    return (await this.host.query(sql, this.session ? notebookNamespace(this.session.id) : SCRATCH_NAMESPACE)).numRows;
   }
 
   /** Test hook (window.__assay): make the engine fail as a crashed worker does. */
   crashEngineForTest(): Promise<void> | undefined {
-    return this.#engine?.crashForTest();
+    return this.host.crashForTest();
   }
 
-  /** Open files one after another; each failure becomes a notice naming its file. */
+  /** How many files were read into the engine (each once, however many notebooks use it). */
+  get ingests(): number {
+    return this.registry.ingests;
+  }
+
+  #engineLost(reason: string): void {
+    const n = this.registry.files.length;
+    for (const s of this.#sessions.values()) s.engineLost();
+    this.notify('error', `The DuckDB engine stopped (${reason}). Starting a new one and reopening ${n} ${n === 1 ? 'source' : 'sources'}; results are marked stale.`);
+  }
+
+  /** A new engine: every file again (once), the datasets' views, the start page's names. */
+  async #restore(engine: WorkerEngine): Promise<{ level: 'error' | 'info'; text: string }> {
+    const failed = await this.registry.reopenAll(engine);
+    const n = this.registry.files.length;
+    const views = await this.datasetsOpen.restoreViews();
+    for (const { name, source } of this.#scratchSources) await engine.query(aliasSql(name, source.table), SCRATCH_NAMESPACE).catch((e) => views.push(messageOf(e)));
+    const problems = [...failed, ...views];
+    return {
+      level: problems.length ? 'error' : 'info',
+      text: `Engine restarted; ${n - failed.length} of ${n} sources reopened${problems.length ? ` — ${problems.join('; ')}` : ''}. Run the notebook again to refresh its results.`,
+    };
+  }
+
+  /**
+   * Open what the user picked or dropped: data files become sources (of the open notebook,
+   * which gains them in its front matter, or of the start page), a notebook opens, a
+   * manifest opens its dataset with the other files; anything else is refused by name.
+   */
   async openFiles(files: readonly File[], names: readonly (string | undefined)[] = [], columns?: string[]): Promise<(SourceInfo | null)[]> {
+    const kinds = await Promise.all(files.map((f) => classifyFile(f)));
+    const manifests = files.filter((_, i) => kinds[i] === 'manifest');
+    if (manifests.length) await this.openDataset(files.filter((_, i) => kinds[i] !== 'notebook' && kinds[i] !== 'unsupported'));
     const results: (SourceInfo | null)[] = [];
-    const queued = files.map((file) => ({ file, id: this.#queueLoad(file) }));
-    // Files dropped while DuckDB is still starting wait for it instead of being lost.
-    const engine = await this.#ready;
-    if (!engine) {
-      this.loads = this.loads.filter((l) => !queued.some((q) => q.id === l.id));
-      for (const { file } of queued) this.notify('error', `${file.name}: not opened, the engine failed to start (${this.startError})`);
-      return files.map(() => null);
-    }
-    for (const [k, { file, id }] of queued.entries()) {
-      try {
-        results.push(await this.#openOne(engine, file, id, names[k], columns));
-      } catch (error) {
-        this.notify(isCancelled(error) ? 'info' : 'error', describeError(error, file.name));
+    for (const [i, file] of files.entries()) {
+      const kind = kinds[i]!;
+      if (kind === 'notebook') {
+        await this.openNotebookFile(file);
         results.push(null);
+      } else if (kind === 'unsupported') {
+        this.notify('error', `${file.name}: not opened — Assay reads Parquet (.parquet), CSV (.csv, .tsv), JSON Lines (.jsonl, .ndjson), Arrow IPC (.arrow, .feather), notebooks (.assay.md) and dataset manifests (.json); image files open with their dataset's folder.`);
+        results.push(null);
+      } else if (kind === 'manifest' || manifests.length) {
+        results.push(null); // opened with its dataset above
+      } else {
+        results.push(await this.#openDataFile(file, names[i], columns));
       }
     }
     return results;
   }
 
-  /**
-   * Open a dataset: a manifest (.json) picked with its data files (or their folder). Every file
-   * is opened and its checksum, size and row count compared with the manifest; each version
-   * becomes a source named <dataset>_<version>. Problems are reported by file.
-   */
-  /**
-   * A file the user picked (with a dataset or its folder) by a path a record holds, such as
-   * an image path: matched on the path within the picked folder, else on the file name.
-   * Only files the user chose are ever read.
-   */
+  /** One data file: loaded once; then a source of the open notebook or of the start page. */
+  async #openDataFile(file: File, name?: string, columns?: string[], key?: string): Promise<SourceInfo | null> {
+    let loaded: FileSource;
+    try {
+      loaded = await this.registry.open(file, { columns, ...(key ? { key } : {}) });
+    } catch (error) {
+      this.notify(isCancelled(error) ? 'info' : 'error', describeError(error, file.name));
+      return null;
+    }
+    const session = this.session;
+    if (session) {
+      const ref = session.sourceForFile(file.name, loaded.info.sha256) ?? session.addSource({ name: name ?? sourceNameFor(file.name, session.names()), path: file.name, sha256: loaded.info.sha256 });
+      await session.sourcesChanged();
+      return { ...loaded.info, name: ref.name };
+    }
+    const taken = this.#scratchSources.filter((s) => s.source !== loaded).map((s) => s.name);
+    const existing = this.#scratchSources.find((s) => s.source === loaded);
+    const scratchName = existing?.name ?? name ?? sourceNameFor(file.name, taken);
+    await this.host.query(aliasSql(scratchName, loaded.table), SCRATCH_NAMESPACE);
+    if (!existing) this.#scratchSources = [...this.#scratchSources.filter((s) => s.name !== scratchName), { name: scratchName, source: loaded }];
+    return { ...loaded.info, name: scratchName };
+  }
+
+  /** A file the user picked with a dataset or its folder, by the path a record holds. */
   pickedFile(path: string): File | null {
-    const clean = path.replace(/^\.?\//, '');
-    const within = (f: File) => (f.webkitRelativePath || f.name).split('/').slice(1).join('/');
-    return this.#picked.find((f) => within(f) === clean || f.webkitRelativePath === clean) ?? this.#picked.find((f) => f.name === clean.split('/').pop()) ?? null;
+    return this.datasetsOpen.pickedFile(path);
   }
 
+  /** Open a dataset (a manifest with its files); its versions become sources where the user is. */
   async openDataset(files: readonly File[]): Promise<OpenDataset | null> {
-    this.#picked = [...files.filter((f) => !this.#picked.includes(f)), ...this.#picked];
-    const manifestFile = files.find((f) => f.name.endsWith('.json'));
-    if (!manifestFile) {
-      this.notify('error', 'No manifest among the picked files: pick the dataset’s .json manifest together with its data files, or their folder.');
-      return null;
-    }
-    return this.#openManifest(manifestFile.name, await manifestFile.text(), async (entry) => matchFile(entry, files) ?? null);
-  }
-
-  async #openManifest(fileName: string, text: string, fileFor: (entry: Manifest['versions'][number]['files'][number]) => Promise<File | null>): Promise<OpenDataset | null> {
-    const { manifest, problems } = parseManifest(text);
-    if (!manifest) {
-      this.notify('error', `${fileName}: not a usable manifest — ${problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`);
-      return null;
-    }
-    const checks: FileCheck[] = [];
-    const sources: Record<string, string> = {};
-    for (const plan of manifestPlan(manifest)) {
-      sources[plan.version] = plan.source;
-      for (const { entry, table } of plan.files) {
-        let file: File | null = null;
-        try {
-          file = await fileFor(entry);
-        } catch (error) {
-          checks.push(checkFile(plan.version, entry, null, messageOf(error)));
-          continue;
-        }
-        if (!file) {
-          checks.push(checkFile(plan.version, entry, null));
-          continue;
-        }
-        const engine = await this.#ready;
-        if (!engine) {
-          checks.push(checkFile(plan.version, entry, null, 'the engine is not running'));
-          continue;
-        }
-        const id = this.#queueLoad(file);
-        try {
-          const info = await this.#openOne(engine, file, id, table);
-          checks.push(checkFile(plan.version, entry, { sha256: info.sha256, rows: info.rows, bytes: info.bytes }));
-        } catch (error) {
-          const text = error instanceof AssayError && error.subject ? error.message.slice(error.subject.length + 2) : messageOf(error);
-          checks.push(checkFile(plan.version, entry, null, text));
-        }
-      }
-      const union = plan.unionSql();
-      if (union) {
-        await this.#host.query(union).catch((e) => this.notify('error', `${plan.source}: ${messageOf(e)}`));
-        this.#datasetViews = [...this.#datasetViews.filter((v) => v !== union), union];
-      }
-    }
-    const dataset: OpenDataset = { fileName, manifest, checks, sources };
-    this.datasets = [...this.datasets.filter((d) => d.manifest.dataset !== manifest.dataset), dataset];
-    const bad = checks.filter((c) => c.status !== 'ok');
-    if (bad.length) this.notify('error', `${fileName}: ${bad.length} of ${checks.length} files failed verification — ${bad.map((c) => c.message).join('; ')}`);
+    const dataset = await this.datasetsOpen.open(files);
+    if (dataset) await this.datasetsOpen.aliasAll(this.session ? notebookNamespace(this.session.id) : SCRATCH_NAMESPACE).catch((e) => this.notify('error', messageOf(e)));
     return dataset;
   }
 
-  /**
-   * Release a curated version of a dataset: the relation (a source or a notebook cell) is
-   * written as Parquet, fingerprinted and counted, compared with its parent version by the
-   * contract's key, and appended to a new manifest. Nothing is saved here; the caller offers
-   * the two files for download.
-   */
-  async release(dataset: OpenDataset, options: { relation: string; version: string; parent: string }): Promise<Release> {
-    const engine = await this.#ready;
-    if (!engine) throw new AssayError('engine', 'the engine is not running');
-    const parent = dataset.manifest.versions.find((v) => v.version === options.parent);
-    if (!parent) throw new AssayError('input', `${dataset.manifest.dataset} has no version ${options.parent}`);
-    const key = parent.contract?.key;
-    if (!key) throw new AssayError('input', `version ${options.parent} has no contract key to compare records by`);
-    if (!/^[A-Za-z0-9_.-]+$/.test(options.version)) throw new AssayError('input', 'a version name holds letters, digits, _ . - only');
-    const relation = quoteIdent(options.relation);
-    const rows = Number((await engine.query(`SELECT count(*) AS n FROM ${relation}`)).getChild('n')!.get(0));
-    const d = (await engine.query(deltaSql(dataset.sources[options.parent]!, options.relation, key))).get(0)!.toJSON() as Release['delta'];
-    const delta = { added: Number(d.added), removed: Number(d.removed), changed: Number(d.changed), unchanged: Number(d.unchanged) };
-    const parquet = await engine.exportParquet(`SELECT * FROM ${relation}`);
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', parquet as Uint8Array<ArrayBuffer>));
-    const sha256 = [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
-    const fileName = `${dataset.manifest.dataset}_${options.version}.parquet`;
-    const manifest = releaseManifest(dataset.manifest, {
-      version: options.version,
-      parent: options.parent,
-      files: [{ path: fileName, format: 'parquet', sha256, bytes: parquet.byteLength, rows }],
-      delta: { key, ...delta },
-      created: new Date().toISOString().slice(0, 10),
-    });
-    return { manifest, manifestText: JSON.stringify(manifest, null, 2) + '\n', fileName, parquet, delta, rows };
+  /** Release a curated version; the relation is a name of the open notebook (or the start page). */
+  release(dataset: OpenDataset, options: { relation: string; version: string; parent: string }): Promise<Release> {
+    return this.datasetsOpen.release(dataset, { ...options, namespace: this.session ? notebookNamespace(this.session.id) : SCRATCH_NAMESPACE });
   }
 
   /**
@@ -333,45 +245,14 @@ export class Workbench {
     return { fileName: `${fileSlug(session.title)}.snapshot.html`, html };
   }
 
-  /** Add a checks cell enforcing a version's contract to the open notebook. */
+  /** Add a checks cell enforcing a version's contract to the open notebook (and the version as its source). */
   insertContractChecks(dataset: OpenDataset, version: string): void {
     const v = dataset.manifest.versions.find((x) => x.version === version);
-    if (!this.session || !v?.contract) return;
-    this.session.addBlock(null, { type: 'cell', kind: 'checks', body: contractChecksBody(v.contract, dataset.sources[version]!), name: `contract_${version}` });
-  }
-
-  /** Show a file as queued for loading; returns its load id. */
-  #queueLoad(file: File): number {
-    const id = nextId++;
-    this.loads.push({ id, fileName: file.name, stage: 'queued', rowsDone: 0, rowsTotal: null, bytesHashed: 0, bytes: file.size, columns: [] });
-    return id;
-  }
-
-  /** Open one queued file; throws what went wrong (the caller decides how to report it). */
-  async #openOne(engine: WorkerEngine, file: File, id: number, requested?: string, columns?: string[]): Promise<SourceInfo> {
-    const existing = this.sources.find((s) => s.fileName === file.name);
-    const name = requested ?? existing?.name ?? sourceNameFor(file.name, this.sources.map((s) => s.name));
-    const update = (patch: Partial<LoadState>) => {
-      const i = this.loads.findIndex((l) => l.id === id);
-      if (i >= 0) this.loads[i] = { ...this.loads[i]!, ...patch };
-    };
-    update({ stage: 'reading' });
-    try {
-      const info = await engine.openFile(file, file.name, {
-        name,
-        columns,
-        onProgress: (p) => {
-          if (p.phase === 'schema') update({ columns: p.columns, rowsTotal: p.rows });
-          else if (p.phase === 'rows') update({ rowsDone: p.done, rowsTotal: p.total });
-          else update({ bytesHashed: p.done, stage: p.done >= p.total ? 'reading' : 'hashing' });
-        },
-      });
-      this.sources = [...this.sources.filter((s) => s.name !== info.name), info];
-      this.#sourceFiles.set(info.name, { file, columns });
-      return info;
-    } finally {
-      this.loads = this.loads.filter((l) => l.id !== id);
-    }
+    const session = this.session;
+    if (!session || !v?.contract) return;
+    const name = dataset.sources[version]!;
+    if (!session.names().some((n) => n.toLowerCase() === name.toLowerCase())) session.addSource({ name, manifest: dataset.fileName, version });
+    session.addBlock(null, { type: 'cell', kind: 'checks', body: contractChecksBody(v.contract, name), name: `contract_${version}` });
   }
 
   /** Open the notebook store and read the lists the start page shows. */
@@ -409,8 +290,14 @@ export class Workbench {
     this.#openSession(nb.id, nb.text, base);
   }
 
+  /** A new notebook; the files opened on the start page become its sources. */
   newNotebook(): Promise<void> {
-    return this.#createAndOpen(NEW_NOTEBOOK, null, null);
+    let text = NEW_NOTEBOOK;
+    if (this.#scratchSources.length) {
+      const lines = this.#scratchSources.map(({ name, source }) => `  ${name}:\n    path: ${JSON.stringify(source.file.name)}\n    sha256: ${source.info.sha256}`);
+      text = NEW_NOTEBOOK.replace('title: Untitled notebook\n', `title: Untitled notebook\nsources:\n${lines.join('\n')}\n`);
+    }
+    return this.#createAndOpen(text, null, null);
   }
 
   /** Open a `.assay.md` file from disk; problems in it are shown in the notebook, not thrown. */
@@ -424,6 +311,7 @@ export class Workbench {
     await this.#createAndOpen(text, `file:${file.name}`, null);
   }
 
+  /** Back to the start page. The session stays open in the background with its results. */
   async closeNotebook(): Promise<void> {
     await this.session?.flush();
     this.session = null;
@@ -435,6 +323,30 @@ export class Workbench {
   async restoreFromUrl(): Promise<void> {
     const id = new URLSearchParams(location.hash.slice(1)).get('nb');
     if (id) await this.openStored(id);
+  }
+
+  /**
+   * Open the files a notebook is waiting for: each matched to a missing source by file name,
+   * its SHA-256 compared with the pin; what matches nothing is said.
+   */
+  async provideMissing(files: readonly File[]): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const missing = session.missingSources;
+    for (const file of files) {
+      const ref = missing.find((r) => (r.path ?? '').split('/').pop() === file.name);
+      if (!ref) {
+        this.notify('error', `${file.name}: this notebook does not name that file (it needs ${missing.map((r) => (r.path ?? r.name).split('/').pop()).join(', ') || 'nothing more'})`);
+        continue;
+      }
+      try {
+        const loaded = await this.registry.open(file, { columns: ref.columns });
+        if (ref.sha256 && ref.sha256 !== loaded.info.sha256) this.notify('error', `${file.name}: not the pinned file — expected sha256 ${ref.sha256.slice(0, 12)}…, found ${loaded.info.sha256.slice(0, 12)}… (opened anyway; the notebook shows the mismatch)`);
+      } catch (error) {
+        this.notify('error', describeError(error, file.name));
+      }
+    }
+    session.sourcesChanged();
   }
 
   async #createAndOpen(text: string, origin: string | null, baseUrl: string | null): Promise<void> {
@@ -451,31 +363,100 @@ export class Workbench {
   }
 
   #openSession(id: string, text: string, baseUrl: string | null): void {
-    const store = id.startsWith('unsaved-') ? null : this.store;
-    this.session = new NotebookSession({ id, text, baseUrl, host: this.#host, store });
+    let session = this.#sessions.get(id);
+    if (!session) {
+      const store = id.startsWith('unsaved-') ? null : this.store;
+      session = new NotebookSession({ id, text, baseUrl, host: this.#hostFor(notebookNamespace(id)), store });
+      this.#sessions.set(id, session);
+    } else session.setText(text);
+    this.session = session;
+    void session.checkSources();
     history.replaceState(null, '', `${location.pathname}${location.search}#nb=${encodeURIComponent(id)}`);
   }
 
-  /** A notebook source that is a manifest version: the dataset is opened (and verified) once. */
-  async #provideManifestSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number; pinned_sha256?: string }> {
+  /** What a session may do with the page, every statement in its own namespace. */
+  #hostFor(namespace: string): NotebookHost {
+    return {
+      query: (sql) => this.host.query(sql, namespace),
+      provideSource: (ref, baseUrl) => this.#provideSource(ref, baseUrl, namespace),
+      readBesideNotebook: async (path, baseUrl) => {
+        if (!baseUrl) return null;
+        const res = await fetch(new URL(path, baseUrl));
+        if (!res.ok) throw new AssayError('input', `cannot be fetched beside the notebook (HTTP ${res.status})`, { subject: path });
+        return res.text();
+      },
+      exportQuery: (sql, format) => this.exportQuery(sql, format, namespace),
+      cancel: () => this.host.cancel(),
+      pickedFile: (path) => this.pickedFile(path),
+    };
+  }
+
+  /**
+   * A relation (a sample, a re-annotation request) as an export file's bytes: CSV and JSON
+   * Lines written here from the rows, Parquet by the engine.
+   */
+  async exportQuery(sql: string, format: ExportFormat, namespace: string = SCRATCH_NAMESPACE): Promise<Uint8Array> {
+    if (format === 'parquet') return this.host.exportParquet(sql, namespace);
+    const table = await this.host.query(sql, namespace);
+    return new TextEncoder().encode(format === 'csv' ? tableToCsv(table) : tableToJsonLines(table));
+  }
+
+  /**
+   * Make a notebook's source queryable in its namespace: a loaded file of the same file name
+   * (aliased), else the file fetched relative to the notebook (examples), else it is missing.
+   * A manifest version comes from its dataset, opened (and verified) once.
+   */
+  async #provideSource(ref: SourceRef, baseUrl: string | null, namespace: string): Promise<ProvidedSource> {
+    if (ref.manifest) return this.#provideManifestSource(ref, baseUrl, namespace);
+    const fileName = (ref.path ?? '').split('/').pop() ?? '';
+    let loaded = fileName ? this.#loadedFor(fileName, ref) : undefined;
+    if (!loaded && baseUrl && ref.path) {
+      const url = new URL(ref.path, baseUrl).href;
+      loaded = this.registry.byKey(`url:${url}${ref.columns ? `|${ref.columns.join(',')}` : ''}`);
+      if (!loaded) {
+        const res = await fetch(url);
+        if (!res.ok) throw new AssayError('input', `cannot be fetched (HTTP ${res.status})`, { subject: ref.path });
+        loaded = await this.registry.open(new File([await res.blob()], fileName), { key: `url:${url}`, columns: ref.columns });
+      }
+    }
+    if (!loaded) throw new AssayError('input', `waiting for ${fileName || ref.name}: open it to run the cells that read ${ref.name}`, { subject: ref.name });
+    await this.host.query(aliasSql(ref.name, loaded.table), namespace);
+    return loaded.info;
+  }
+
+  /** The loaded file a source means: by file name, preferring the one whose bytes match the pin. */
+  #loadedFor(fileName: string, ref: SourceRef): FileSource | undefined {
+    const candidates = this.registry.files.filter((f) => f.file.name === fileName && (f.columns ?? []).join(',') === (ref.columns ?? []).join(','));
+    return candidates.find((f) => ref.sha256 && f.info.sha256 === ref.sha256) ?? candidates.at(-1);
+  }
+
+  async #provideManifestSource(ref: SourceRef, baseUrl: string | null, namespace: string): Promise<ProvidedSource> {
     const manifestName = ref.manifest!.split('/').pop()!;
-    let dataset = this.datasets.find((d) => d.fileName === manifestName);
+    let dataset = this.datasetsOpen.byFileName(manifestName);
     if (!dataset && baseUrl) {
       const url = new URL(ref.manifest!, baseUrl);
       const res = await fetch(url);
       if (!res.ok) throw new AssayError('input', `cannot be fetched (HTTP ${res.status})`, { subject: ref.manifest });
       dataset =
-        (await this.#openManifest(manifestName, await res.text(), async (entry) => {
-          const r = await fetch(new URL(entry.path, url));
-          if (!r.ok) throw new Error(`HTTP ${r.status}`);
-          return new File([await r.blob()], entry.path.split('/').pop()!);
-        })) ?? undefined;
+        (await this.datasetsOpen.openManifest(
+          manifestName,
+          await res.text(),
+          async (entry) => {
+            // Loaded already (another notebook read the same file): no second download.
+            const known = this.registry.byKey(`url:${new URL(entry.path, url).href}`);
+            if (known) return known.file;
+            const r = await fetch(new URL(entry.path, url));
+            if (!r.ok) throw new Error(`HTTP ${r.status}`);
+            return new File([await r.blob()], entry.path.split('/').pop()!);
+          },
+          (entry) => `url:${new URL(entry.path, url).href}`,
+        )) ?? undefined;
     }
-    if (!dataset) throw new AssayError('input', `open the dataset ${manifestName} (Open dataset…) to run this notebook`, { subject: ref.name });
+    if (!dataset) throw new AssayError('input', `waiting for the dataset ${manifestName}: open it (Open dataset…) to run this notebook`, { subject: ref.name });
     const version = ref.version ?? dataset.manifest.versions.at(-1)!.version;
-    const table = dataset.sources[version];
-    if (!table) throw new AssayError('input', `${manifestName} has no version ${version}`, { subject: ref.name });
-    if (table.toLowerCase() !== ref.name.toLowerCase()) await this.#host.query(`CREATE OR REPLACE VIEW ${quoteIdent(ref.name)} AS SELECT * FROM ${quoteIdent(table)}`);
+    const table = dataset.tables[version];
+    if (!table) throw new AssayError('input', `${manifestName} has no loaded version ${version}`, { subject: ref.name });
+    await this.host.query(aliasSql(ref.name, table), namespace);
     const checks = dataset.checks.filter((c) => c.version === version);
     const first = checks[0];
     if (!first?.actual) throw new AssayError('input', first?.message ?? `version ${version} has no files`, { subject: ref.name });
@@ -483,114 +464,42 @@ export class Workbench {
     return { sha256: first.actual.sha256, rows, pinned_sha256: first.expected.sha256 };
   }
 
-  #host: NotebookHost = {
-    query: async (sql) => {
-      const engine = await this.#ready;
-      if (!engine) throw new AssayError('engine', `the engine is not running (${this.startError})`);
-      return engine.query(sql);
-    },
-    provideSource: (ref, baseUrl) => this.#provideSource(ref, baseUrl),
-    readBesideNotebook: async (path, baseUrl) => {
-      if (!baseUrl) return null;
-      const res = await fetch(new URL(path, baseUrl));
-      if (!res.ok) throw new AssayError('input', `cannot be fetched beside the notebook (HTTP ${res.status})`, { subject: path });
-      return res.text();
-    },
-    exportQuery: (sql, format) => this.exportQuery(sql, format),
-    cancel: async () => this.#engine?.cancel(),
-    pickedFile: (path) => this.pickedFile(path),
-  };
-
-  /**
-   * A relation (a sample, a re-annotation request) as an export file's bytes: CSV and JSON
-   * Lines written here from the rows, Parquet by the engine.
-   */
-  async exportQuery(sql: string, format: ExportFormat): Promise<Uint8Array> {
-    const engine = await this.#ready;
-    if (!engine) throw new AssayError('engine', `the engine is not running (${this.startError})`);
-    if (format === 'parquet') return engine.exportParquet(sql);
-    const table = await engine.query(sql);
-    return new TextEncoder().encode(format === 'csv' ? tableToCsv(table) : tableToJsonLines(table));
-  }
-
-  /**
-   * Make a notebook's source queryable under its name: an open source of that name, else an
-   * open file of the same file name (as a view), else the file fetched relative to the notebook.
-   */
-  async #provideSource(ref: SourceRef, baseUrl: string | null): Promise<{ sha256: string; rows: number; pinned_sha256?: string }> {
-    if (ref.manifest) return this.#provideManifestSource(ref, baseUrl);
-    const byName = this.sources.find((s) => s.name.toLowerCase() === ref.name.toLowerCase());
-    if (byName) return byName;
-    const fileName = (ref.path ?? '').split('/').pop() ?? '';
-    const byFile = this.sources.find((s) => s.fileName === fileName);
-    if (byFile) {
-      await this.#host.query(`CREATE OR REPLACE VIEW ${quoteIdent(ref.name)} AS SELECT * FROM ${quoteIdent(byFile.name)}`);
-      return byFile;
-    }
-    if (baseUrl && ref.path) {
-      const res = await fetch(new URL(ref.path, baseUrl));
-      if (!res.ok) throw new AssayError('input', `cannot be fetched (HTTP ${res.status})`, { subject: ref.path });
-      const [info] = await this.openFiles([new File([await res.blob()], fileName)], [ref.name], ref.columns);
-      if (info) return info;
-      throw new AssayError('input', 'could not be opened (see the message above)', { subject: ref.path });
-    }
-    throw new AssayError('input', `open ${fileName || ref.name} (drop it on the page) to run this notebook`, { subject: ref.name });
-  }
-
-  /** Fetch the bundled sample files from our own origin and open them. */
+  /** Fetch the bundled sample files from our own origin and open them (once). */
   async openSamples(names: readonly string[]): Promise<void> {
-    const files: File[] = [];
     for (const name of names) {
+      const url = new URL(`sample-data/${encodeURIComponent(name)}`, location.href).href;
       try {
-        const res = await fetch(`sample-data/${encodeURIComponent(name)}`);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        files.push(new File([await res.blob()], name));
+        const known = this.registry.byKey(`url:${url}`);
+        const file = known?.file ?? (await fetchFile(url, name));
+        await this.#openDataFile(file, undefined, undefined, `url:${url}`);
       } catch (error) {
         this.notify('error', `${name}: the sample file could not be loaded (${messageOf(error)})`);
       }
     }
-    await this.openFiles(files);
   }
 
   async cancelLoads(): Promise<void> {
-    await this.#engine?.cancel();
+    await this.host.cancel();
   }
 
+  // The start page's scratch SQL.
+  get cells(): SqlCellState[] {
+    return this.scratch.cells;
+  }
   addCell(sql = ''): void {
-    this.cells.push({ id: nextId++, sql, running: false, table: null, elapsedMs: null, error: null });
+    this.scratch.add(sql);
   }
-
   removeCell(id: number): void {
-    this.cells = this.cells.filter((c) => c.id !== id);
+    this.scratch.remove(id);
   }
-
   setSql(id: number, sql: string): void {
-    const cell = this.cells.find((c) => c.id === id);
-    if (cell) cell.sql = sql;
+    this.scratch.setSql(id, sql);
   }
-
-  async runCell(id: number): Promise<void> {
-    const engine = this.#engine;
-    const cell = this.cells.find((c) => c.id === id);
-    if (!engine || !cell || cell.running) return;
-    cell.running = true;
-    cell.error = null;
-    const t0 = performance.now();
-    try {
-      const table = await engine.query(cell.sql);
-      cell.table = table;
-      cell.elapsedMs = performance.now() - t0;
-    } catch (error) {
-      cell.table = null;
-      cell.elapsedMs = null;
-      cell.error = isCancelled(error) ? 'Cancelled.' : messageOf(error);
-    } finally {
-      cell.running = false;
-    }
+  runCell(id: number): Promise<void> {
+    return this.scratch.run(id);
   }
-
-  async cancelCell(): Promise<void> {
-    await this.#engine?.cancel();
+  cancelCell(): Promise<void> {
+    return this.scratch.cancel();
   }
 
   notify(level: Notice['level'], text: string): void {
@@ -600,6 +509,12 @@ export class Workbench {
   dismiss(id: number): void {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
+}
+
+async function fetchFile(url: string, name: string): Promise<File> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return new File([await res.blob()], name);
 }
 
 function describeError(error: unknown, fileName: string): string {

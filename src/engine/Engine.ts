@@ -32,6 +32,8 @@ export type IngestProgress =
 export interface OpenFileOptions {
   /** The SQL name to give the table; derived from the file name when absent. */
   name?: string;
+  /** The namespace (DuckDB schema) to create the table in; `main` when absent. */
+  namespace?: string;
   format?: SourceFormat;
   /**
    * Load only these columns, in the file's order (Parquet: only their column chunks are
@@ -58,14 +60,19 @@ export interface EngineVersions {
  * One contract test suite (test/engine/contract.ts) runs against each.
  */
 export interface Engine {
-  /** Run one SQL statement and return its whole result as an Arrow table. */
-  query(sql: string): Promise<Table>;
+  /**
+   * Run one SQL statement and return its whole result as an Arrow table. `namespace` is the
+   * DuckDB schema the statement runs in (where unqualified names resolve and are created;
+   * `main` when absent): each open notebook has its own, so one notebook's names never
+   * reach another's. The switch and the statement run as one step.
+   */
+  query(sql: string, namespace?: string): Promise<Table>;
   /** Read a file into a table, verify it, fingerprint it. Replaces a table of the same name only on success. */
   openFile(file: Blob, fileName: string, options?: OpenFileOptions): Promise<SourceInfo>;
   /** The result of a query as a Parquet file (for releases and exports). */
-  exportParquet(sql: string): Promise<Uint8Array>;
+  exportParquet(sql: string, namespace?: string): Promise<Uint8Array>;
   /** Drop a source's table. */
-  dropSource(name: string): Promise<void>;
+  dropSource(name: string, namespace?: string): Promise<void>;
   /**
    * Seal the engine for notebook SQL (see sandbox.ts): from now on SQL reaches no file, URL,
    * extension or setting; only tables already loaded, and files the engine itself opens.

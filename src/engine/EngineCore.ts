@@ -38,6 +38,11 @@ export function offlineSettings(extensionRepository: string): string[] {
   ];
 }
 
+/** A namespace is a plain lowercase identifier, so it is one schema name on every engine. */
+export function checkNamespace(namespace: string): void {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(namespace)) throw new AssayError('internal', `not a namespace name: ${JSON.stringify(namespace)}`);
+}
+
 /** Computes a file's SHA-256 as hex; calls checkCancelled as it goes, which throws to stop it. */
 export type HashFile = (file: Blob, onProgress: (done: number, total: number) => void, checkCancelled: () => void) => Promise<string>;
 
@@ -106,17 +111,32 @@ export class EngineCore {
     });
   }
 
-  /** Run one statement; the whole result as Arrow IPC stream bytes. */
-  queryIPC(sql: string): Promise<Uint8Array> {
-    return this.#exclusive((op) => this.#run(sql, op));
+  /** Run one statement in a namespace (see Engine.query); the whole result as Arrow IPC stream bytes. */
+  queryIPC(sql: string, namespace = 'main'): Promise<Uint8Array> {
+    return this.#exclusive(async (op) => {
+      await this.#use(namespace, op);
+      return this.#run(sql, op);
+    });
+  }
+
+  #schema = 'main';
+
+  /** Make `namespace` the schema statements run in (created on first use). Inside #exclusive only. */
+  async #use(namespace: string, op: Operation): Promise<void> {
+    if (namespace === this.#schema) return;
+    checkNamespace(namespace);
+    await this.#run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`, op);
+    await this.#run(`SET schema = ${quoteLiteral(namespace)}`, op);
+    this.#schema = namespace;
   }
 
   /**
    * A query's result as Parquet bytes, written by parquet-wasm (DuckDB-WASM cannot load its
    * parquet extension offline). Snappy-compressed, row groups of 1M rows.
    */
-  exportParquet(sql: string): Promise<Uint8Array> {
+  exportParquet(sql: string, namespace = 'main'): Promise<Uint8Array> {
     return this.#exclusive(async (op) => {
+      await this.#use(namespace, op);
       const ipc = await this.#run(sql, op);
       try {
         const table = this.#parquet.Table.fromIPCStream(ipc);
@@ -139,13 +159,13 @@ export class EngineCore {
   }
 
   async versions(): Promise<EngineVersions> {
-    const t = tableFromIPC(await this.queryIPC(`SELECT version() AS v, current_setting('threads') AS t`));
+    const t = tableFromIPC(await this.queryIPC(`SELECT version() AS v, current_setting('threads') AS t`, this.#schema));
     const row = t.get(0)!.toJSON() as { v: string; t: number | bigint };
     return { engine: this.#engineName, duckdb: row.v, bundle: this.#backend.bundle, threads: Number(row.t) };
   }
 
-  async dropSource(name: string): Promise<void> {
-    await this.queryIPC(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
+  async dropSource(name: string, namespace = 'main'): Promise<void> {
+    await this.queryIPC(`DROP TABLE IF EXISTS ${quoteIdent(name)}`, namespace);
   }
 
   /** Read a file into a table named `options.name` (or one derived from the file name). */
@@ -154,6 +174,7 @@ export class EngineCore {
   }
 
   async #openFile(file: Blob, fileName: string, options: OpenFileOptions, op: Operation): Promise<SourceInfo> {
+    await this.#use(options.namespace ?? 'main', op);
     if (file.size === 0) throw new AssayError('input', 'the file is empty (0 bytes)', { subject: fileName });
     const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
     const format = options.format ?? detectFormat(fileName, head);

@@ -46,8 +46,12 @@ describe('hostile content in Chromium', () => {
 
     await s.page.getByTestId('new-notebook').click();
     await s.page.getByRole('button', { name: 'Source' }).click();
+    // The notebook's own namespace holds only the sources its front matter names.
     const text = `---
 title: ${JSON.stringify(PAYLOADS[0])}
+sources:
+  ${name}:
+    path: ${JSON.stringify(fileName)}
 ---
 
 # Findings ${PAYLOADS[1]} ${PAYLOADS[0]}

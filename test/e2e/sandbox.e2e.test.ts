@@ -55,7 +55,7 @@ describe('the sandbox in Chromium', () => {
     // A file opened after the engine sealed itself at start: still readable (its one path).
     await s.page.setInputFiles('[data-testid=file-input]', { name: 'batch.csv', mimeType: 'text/csv', buffer: Buffer.from('id,label\n1,ok\n2,crack\n3,ok\n') });
     await s.page.locator('[data-testid=source][data-name=batch]').waitFor({ timeout: 30_000 });
-    const { text, cells } = hostileNotebook({ outside: '/etc', link: '/proc/self/environ', url }, null);
+    const { text, cells } = hostileNotebook({ outside: '/etc', link: '/proc/self/environ', url }, 'batch.csv');
     await s.page.getByTestId('new-notebook').click();
     await s.page.getByRole('button', { name: 'Source' }).click();
     await s.page.getByTestId('source-editor').fill(text);

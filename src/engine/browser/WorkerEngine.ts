@@ -96,18 +96,18 @@ export class WorkerEngine implements Engine {
     return engine;
   }
 
-  async query(sql: string): Promise<Table> {
-    return tableFromIPC(await this.#call(() => this.#api.queryIPC(sql)));
+  async query(sql: string, namespace?: string): Promise<Table> {
+    return tableFromIPC(await this.#call(() => this.#api.queryIPC(sql, namespace)));
   }
   openFile(file: Blob, fileName: string, options: OpenFileOptions = {}): Promise<SourceInfo> {
     const { onProgress, ...rest } = options;
     return this.#call(() => this.#api.openFile(file, fileName, rest, onProgress ? Comlink.proxy((p: IngestProgress) => onProgress(p)) : undefined));
   }
-  exportParquet(sql: string): Promise<Uint8Array> {
-    return this.#call(() => this.#api.exportParquet(sql));
+  exportParquet(sql: string, namespace?: string): Promise<Uint8Array> {
+    return this.#call(() => this.#api.exportParquet(sql, namespace));
   }
-  dropSource(name: string): Promise<void> {
-    return this.#call(() => this.#api.dropSource(name));
+  dropSource(name: string, namespace?: string): Promise<void> {
+    return this.#call(() => this.#api.dropSource(name, namespace));
   }
   #sealed = false;
   get sealed(): boolean {

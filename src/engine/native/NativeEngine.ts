@@ -13,6 +13,7 @@ import type { Engine, EngineVersions, OpenFileOptions, SourceFormat, SourceInfo 
 import { detectFormat } from '../ingest/detectFormat';
 import { projectColumns } from '../ingest/projectColumns';
 import { sandboxSettings } from '../sandbox';
+import { checkNamespace } from '../EngineCore';
 
 /**
  * Native DuckDB (@duckdb/node-api): for data larger than a browser holds and as the
@@ -64,7 +65,19 @@ export class NativeEngine implements Engine {
     this.#sealed = true;
   }
 
-  async query(sql: string): Promise<Table> {
+  #schema = 'main';
+
+  /** Make `namespace` the schema statements run in (see Engine.query). */
+  async #use(namespace: string): Promise<void> {
+    if (namespace === this.#schema) return;
+    checkNamespace(namespace);
+    await this.#conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`);
+    await this.#conn.run(`SET schema = ${quoteLiteral(namespace)}`);
+    this.#schema = namespace;
+  }
+
+  async query(sql: string, namespace = 'main'): Promise<Table> {
+    await this.#use(namespace);
     try {
       const reader = await this.#conn.runAndReadAll(sql);
       return toArrow(reader.columnNames(), reader.columnTypes().map((t) => t.toString()), reader.getColumnsJS() as unknown[][]);
@@ -78,6 +91,8 @@ export class NativeEngine implements Engine {
   async openPath(path: string, options: OpenFileOptions = {}): Promise<SourceInfo> {
     const fileName = basename(path);
     if (this.#sealed) throw new AssayError('engine', 'the native engine is sealed: open every source before notebook SQL runs', { subject: fileName });
+    const namespace = options.namespace ?? 'main';
+    await this.#use(namespace);
     const info = await stat(path).catch((cause) => {
       throw new AssayError('input', `cannot be read (${messageOf(cause)})`, { subject: fileName, cause });
     });
@@ -92,13 +107,13 @@ export class NativeEngine implements Engine {
       const from = reader(quoteLiteral(path));
       let select = '*';
       if (options.columns) {
-        const described = await this.query(`DESCRIBE SELECT * FROM ${from}`);
+        const described = await this.query(`DESCRIBE SELECT * FROM ${from}`, namespace);
         const names = described.toArray().map((r) => String(r.toJSON().column_name));
         select = projectColumns(fileName, names, options.columns).map(quoteIdent).join(', ');
       }
       const [sha256] = await Promise.all([sha256File(path), this.#conn.run(`CREATE TABLE ${quoteIdent(staging)} AS SELECT ${select} FROM ${from}`)]);
-      const columns = await normaliseTimestamps((sql) => this.query(sql), staging);
-      const rows = Number((await this.query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`)).getChild('n')!.get(0));
+      const columns = await normaliseTimestamps((sql) => this.query(sql, namespace), staging);
+      const rows = Number((await this.query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`, namespace)).getChild('n')!.get(0));
       await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
       await this.#conn.run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
       return { name, fileName, format, bytes: info.size, rows, columns, sha256 };
@@ -125,10 +140,11 @@ export class NativeEngine implements Engine {
    * DuckDB's own Parquet writer through a temporary file; once sealed (no file may be written
    * from SQL) the result is written by parquet-wasm, as the browser does.
    */
-  async exportParquet(sql: string): Promise<Uint8Array> {
+  async exportParquet(sql: string, namespace = 'main'): Promise<Uint8Array> {
+    await this.#use(namespace);
     if (this.#sealed) {
       const parquet = await import('parquet-wasm');
-      const table = parquet.Table.fromIPCStream(tableToIPC(await this.query(sql), 'stream'));
+      const table = parquet.Table.fromIPCStream(tableToIPC(await this.query(sql, namespace), 'stream'));
       const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).setMaxRowGroupSize(1_000_000).build();
       return parquet.writeParquet(table, props);
     }
@@ -142,7 +158,8 @@ export class NativeEngine implements Engine {
     }
   }
 
-  async dropSource(name: string): Promise<void> {
+  async dropSource(name: string, namespace = 'main'): Promise<void> {
+    await this.#use(namespace);
     await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
   }
 
@@ -151,7 +168,7 @@ export class NativeEngine implements Engine {
   }
 
   async versions(): Promise<EngineVersions> {
-    const v = String((await this.query('SELECT version() AS v')).getChild('v')!.get(0));
+    const v = String((await this.query('SELECT version() AS v', this.#schema)).getChild('v')!.get(0));
     return { engine: 'native', duckdb: v, bundle: 'native', threads: this.#threads };
   }
 

@@ -90,17 +90,17 @@ export class NodeEngine implements Engine {
     return new NodeEngine(core);
   }
 
-  async query(sql: string): Promise<Table> {
-    return tableFromIPC(await this.#core.queryIPC(sql));
+  async query(sql: string, namespace?: string): Promise<Table> {
+    return tableFromIPC(await this.#core.queryIPC(sql, namespace));
   }
   openFile(file: Blob, fileName: string, options?: OpenFileOptions): Promise<SourceInfo> {
     return this.#core.openFile(file, fileName, options);
   }
-  exportParquet(sql: string): Promise<Uint8Array> {
-    return this.#core.exportParquet(sql);
+  exportParquet(sql: string, namespace?: string): Promise<Uint8Array> {
+    return this.#core.exportParquet(sql, namespace);
   }
-  dropSource(name: string): Promise<void> {
-    return this.#core.dropSource(name);
+  dropSource(name: string, namespace?: string): Promise<void> {
+    return this.#core.dropSource(name, namespace);
   }
   seal(): Promise<void> {
     return this.#core.seal();
