@@ -2,13 +2,13 @@ import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { columnClass } from '../stats/profile';
+import { ksTwoSamplePValue } from '../stats/ksTwoSamplePValue';
 import {
   binCountsSql,
   categoryCountsSql,
   chiSquareHomogeneity,
   decileEdgesSql,
   jensenShannon,
-  ksPValue,
   ksWassersteinSql,
   overlaidHistogramSql,
   psi,
@@ -75,7 +75,7 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
   }
   const label = (i: number) => (i === 0 ? `(−∞, ${edges[0] ?? '+∞'}]` : i === edges.length ? `(${edges[i - 1]}, +∞)` : `(${edges[i - 1]}, ${edges[i]}]`);
   const d = Number(kw.d);
-  const p = n1 && n2 ? ksPValue(d, n1, n2) : null;
+  const p = n1 && n2 ? ksTwoSamplePValue(d, n1, n2) : null;
   const index = n1 && n2 ? psi(b, c) : null;
   const sb = b.reduce((s, x) => s + x, 0);
   const sc = c.reduce((s, x) => s + x, 0);
