@@ -1,3 +1,4 @@
+import { labelOrder } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
@@ -109,7 +110,10 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
 }
 
 async function categoricalDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
-  const rows = (await q(categoryCountsSql(baseline, current, column))).toArray().map((r) => ({ category: String(r.category), baseline: Number(r.baseline), current: Number(r.current) }));
+  const rows = (await q(categoryCountsSql(baseline, current, column)))
+    .toArray()
+    .map((r) => ({ category: String(r.category), baseline: Number(r.baseline), current: Number(r.current) }))
+    .sort((x, y) => labelOrder(x.category, y.category));
   const b = rows.map((r) => r.baseline);
   const c = rows.map((r) => r.current);
   const sb = b.reduce((s, x) => s + x, 0);
@@ -185,10 +189,15 @@ export const driftCell: CellKind<DriftSpec> = {
       if (cls === 'other') continue;
       results.push(cls === 'numeric' ? await numericDrift(ctx.query, spec.baseline, spec.current, col, type, spec.thresholds) : await categoricalDrift(ctx.query, spec.baseline, spec.current, col, type, spec.thresholds));
     }
-    const label = spec.label ? results.find((r) => r.column === spec.label) ?? (await categoricalDrift(ctx.query, spec.baseline, spec.current, spec.label, b.get(spec.label) ?? 'VARCHAR', spec.thresholds)) : null;
+    // The label's class shares are categorical even for an integer label column.
+    const label = spec.label ? results.find((r) => r.column === spec.label && r.kind === 'categorical') ?? (await categoricalDrift(ctx.query, spec.baseline, spec.current, spec.label, b.get(spec.label) ?? 'VARCHAR', spec.thresholds)) : null;
     let byClass: { group: string; columns: ColumnDrift[] }[] | undefined;
     if (spec.by) {
-      const groups = (await ctx.query(`SELECT DISTINCT CAST(${quoteIdent(spec.by)} AS VARCHAR) AS g FROM ${quoteIdent(spec.baseline)} WHERE ${quoteIdent(spec.by)} IS NOT NULL ORDER BY 1 LIMIT 50`)).toArray().map((r) => String(r.g));
+      // The first 50 groups by the column's own order (numbers by value), listed in label order.
+      const groups = (await ctx.query(`SELECT CAST(v AS VARCHAR) AS g FROM (SELECT DISTINCT ${quoteIdent(spec.by)} AS v FROM ${quoteIdent(spec.baseline)} WHERE ${quoteIdent(spec.by)} IS NOT NULL) ORDER BY v LIMIT 50`))
+        .toArray()
+        .map((r) => String(r.g))
+        .sort(labelOrder);
       byClass = [];
       for (const g of groups) {
         const filter = (t: string) => `(SELECT * FROM ${quoteIdent(t)} WHERE CAST(${quoteIdent(spec.by!)} AS VARCHAR) = ${quoteLiteral(g)})`;

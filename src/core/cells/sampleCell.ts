@@ -1,3 +1,4 @@
+import { labelOrderNullsLast } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
@@ -224,7 +225,17 @@ export const sampleCell: CellKind<SampleSpec> = {
     } else {
       await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed)}`);
     }
-    const sizes = (await ctx.query(sampleSizesSql(spec))).toArray().map((r) => r.toJSON() as Record<string, unknown>);
+    const strataColumns = [spec.stratify, ...spec.strata];
+    const sizes = (await ctx.query(sampleSizesSql(spec)))
+      .toArray()
+      .map((r) => r.toJSON() as Record<string, unknown>)
+      .sort((x, y) => {
+        for (const c of strataColumns) {
+          const o = labelOrderNullsLast((x[c] as string | null) ?? null, (y[c] as string | null) ?? null);
+          if (o) return o;
+        }
+        return 0;
+      });
     // Read as one column: a row object per key cost the page's thread 120–240 ms at 50,000 keys.
     const keys = Array.from((await ctx.query(`SELECT CAST(${quoteIdent(spec.key)} AS VARCHAR) AS k FROM ${quoteIdent(keysFrom)} ORDER BY k`)).getChild('k')!, (k) => String(k));
     const table = await ctx.query(shown);
