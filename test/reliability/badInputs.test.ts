@@ -133,3 +133,84 @@ describe('bad inputs (the corpus)', () => {
   });
 });
 
+
+describe('malformed notebooks fail loudly, naming the cell and the problem', () => {
+  let engine: NodeEngine;
+  beforeAll(async () => {
+    engine = await NodeEngine.create();
+    await engine.query(`CREATE TABLE t AS SELECT range AS id, 'c' || (range % 3) AS label, range % 2 AS pred FROM range(30)`);
+  });
+  afterAll(() => engine.close());
+  /** Parse, analyse and run a notebook over table t: its diagnostics and each cell's status or error. */
+  const run = async (text: string, sourceError?: (s: string) => string | undefined) => {
+    const { notebook, diagnostics } = parseNotebook(text);
+    const analysis = analyzeNotebook(notebook, diagnostics);
+    const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params: {}, sourceError });
+    const problems = [...diagnostics, ...analysis.diagnostics].map((d) => `${d.severity} line ${d.line}: ${d.message}`);
+    return { problems, cells: Object.fromEntries(runs.map((r) => [r.name, r.status === 'ok' ? 'ok' : r.error!])) };
+  };
+
+  test('a cell named like a source does not run (it would replace the source)', async () => {
+    const r = await run('---\nsources:\n  t: t.csv\n---\n```sql t\nSELECT 1 AS x\n```\n```sql after\nSELECT * FROM t\n```\n');
+    expect(r.problems).toEqual(['error line 5: cell name "t" is already the name of a source']);
+    expect(r.cells).toEqual({ t: 'not run: cell name "t" is already the name of a source', after: 'not run: it reads t, which failed' });
+  });
+
+  test('cells named select and from: no false cycle, every cell runs', async () => {
+    const r = await run('```sql select\nSELECT 1 AS x\n```\n```sql from\nSELECT x + 1 AS y FROM "select"\n```\n```sql other\nSELECT 2 AS z FROM t LIMIT 1\n```\n');
+    expect(r.problems).toEqual([
+      'warning line 1: cell name "select" is an SQL keyword: other cells read it only quoted, as "select"',
+      'warning line 4: cell name "from" is an SQL keyword: other cells read it only quoted, as "from"',
+    ]);
+    expect(r.cells).toEqual({ select: 'ok', from: 'ok', other: 'ok' });
+  });
+
+  test('a SQL cell that reads itself, and a drift cell whose baseline is itself', async () => {
+    const r = await run('```sql a\nSELECT * FROM a\n```\n```drift d\nbaseline: d\ncurrent: t\n```\n');
+    expect(r.cells.a).toBe("a reads itself: a cell's query cannot read the view it defines (name the source or cell it should read)");
+    expect(r.problems).toEqual(['error line 4: drift cell d reads itself: name another cell or a source']);
+    expect(r.cells.d).toBe('not run: drift cell d reads itself: name another cell or a source');
+  });
+
+  test('a source with an empty name', () => {
+    const { diagnostics } = parseNotebook('---\nsources:\n  "": data.csv\n---\n');
+    expect(diagnostics).toEqual([{ line: 3, severity: 'error', message: 'front matter: a source has an empty name (""): give it a name cells can read it by' }]);
+  });
+
+  test('drift thresholds outside their domain are refused when the spec is parsed', async () => {
+    const r = await run('```drift d\nbaseline: t\ncurrent: t\nthresholds: {psi: -1, pvalue: 7, ks_statistic: 1.5, js_distance: 0.2}\n```\n');
+    expect(r.problems.join('\n')).toMatch(/psi must be at least 0 \(found -1\)/);
+    expect(r.problems.join('\n')).toMatch(/pvalue must be between 0 and 1 \(exclusive\) \(found 7\)/);
+    expect(r.problems.join('\n')).toMatch(/ks_statistic must be from 0 to 1 \(found 1.5\)/);
+    expect(r.cells.d).toBe('the cell has errors (see the notebook problems)');
+    const zero = await run('```drift d\nbaseline: t\ncurrent: t\nthresholds: {pvalue: 0}\n```\n');
+    expect(zero.problems.join()).toMatch(/pvalue must be between 0 and 1/);
+  });
+
+  test('an invalid regular expression names its rule or contract column (checked by DuckDB’s RE2)', async () => {
+    const r = await run('```checks g\nsource: t\nrules:\n  - matches: label\n    pattern: "c[0-9"\n    name: code\n```\n```profile p\nsource: t\ncontract:\n  label:\n    pattern: "(c"\n```\n');
+    expect(r.problems).toEqual([]);
+    expect(r.cells.g).toMatch(/^g: rule code \(matches\): invalid regular expression "c\[0-9" \(.*missing \]/);
+    expect(r.cells.p).toMatch(/^p: contract label\.pattern: invalid regular expression "\(c" \(.*missing \)/);
+    // RE2 syntax JavaScript would refuse is accepted: the check is the engine's own.
+    const ok = await run('```checks g\nsource: t\nrules:\n  - matches: label\n    pattern: "^(?P<k>c)[0-9]$"\n```\n');
+    expect(ok.cells.g).toBe('ok');
+  });
+
+  test('a metric gate on a missing cell, or on a field the cell does not have', async () => {
+    const missing = await run('```checks g\nsource: t\nrules:\n  - metric: nope.kappa\n    value: 0.5\n```\n');
+    expect(missing.problems).toEqual(['error line 1: checks cell g reads the results of nope, which is not a cell in this notebook']);
+    expect(missing.cells.g).toBe('not run: checks cell g reads the results of nope, which is not a cell in this notebook');
+    const field = await run('```confusion c\nsource: t\nreference: label\ncompared: label\n```\n```checks g\nsource: t\nrules:\n  - metric: c.kapa\n    value: 0.5\n    name: agree\n```\n');
+    expect(field.cells.c).toBe('ok');
+    expect(field.cells.g).toMatch(/^g: rule agree: metric c\.kapa: the results of c have no kapa \(they have .*kappa/);
+  });
+
+  test('a cell over a source that failed to open says which and why (not "Did you mean pg_sequence")', async () => {
+    const text = '---\nsources:\n  batch: missing.parquet\n---\n```sql n\nSELECT count(*) AS n FROM batch\n```\n';
+    const r = await run(text, (s) => (s === 'batch' ? 'missing.parquet: no such file' : undefined));
+    expect(r.cells.n).toBe('not run: it reads source batch, which failed to open: missing.parquet: no such file');
+    // Without the host's reason (the app before its sources open), still the source by name.
+    expect((await run(text)).cells.n).toBe("source batch is not open (see the sources' problems above)");
+  });
+});

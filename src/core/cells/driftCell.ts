@@ -18,6 +18,14 @@ import {
 import type { CellKind, QueryFn } from './CellKind';
 import { YamlSpec } from './yamlSpec';
 
+/** Where each threshold means something: a p-value strictly inside (0, 1), PSI from 0 up, distances in [0, 1]. */
+const THRESHOLD_DOMAIN: Record<keyof DriftThresholds, { ok: (v: number) => boolean; text: string }> = {
+  psi: { ok: (v) => v >= 0, text: 'at least 0' },
+  ks_statistic: { ok: (v) => v >= 0 && v <= 1, text: 'from 0 to 1' },
+  js_distance: { ok: (v) => v >= 0 && v <= 1, text: 'from 0 to 1' },
+  pvalue: { ok: (v) => v > 0 && v < 1, text: 'between 0 and 1 (exclusive)' },
+};
+
 export interface DriftThresholds {
   psi: number;
   ks_statistic: number;
@@ -159,7 +167,8 @@ export const driftCell: CellKind<DriftSpec> = {
       else
         for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
           if (!(k in thresholds)) y.problem('thresholds', `unknown threshold ${k}`);
-          else if (typeof v !== 'number') y.problem('thresholds', `${k} must be a number`);
+          else if (typeof v !== 'number' || !Number.isFinite(v)) y.problem('thresholds', `${k} must be a number`);
+          else if (!THRESHOLD_DOMAIN[k as keyof DriftThresholds].ok(v)) y.problem('thresholds', `${k} must be ${THRESHOLD_DOMAIN[k as keyof DriftThresholds].text} (found ${v})`);
           else thresholds[k as keyof DriftThresholds] = v;
         }
     }
