@@ -1,3 +1,4 @@
+import { firstLabels, topCategories } from '../stats/topCategories';
 import { labelOrder } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
@@ -67,6 +68,12 @@ export interface ColumnDrift {
   new_categories?: string[];
   gone_categories?: string[];
   histogram?: { x0: number; x1: number; baseline: number; current: number }[];
+  /** Categorical: how many categories there are; `bins` lists the TOP_CATEGORIES largest. */
+  categories?: number;
+  /** Categorical: the categories not listed in `bins`, summed (null when all are listed). */
+  other?: { categories: number; baseline: number; current: number; baseline_share: number; current_share: number } | null;
+  new_categories_count?: number;
+  gone_categories_count?: number;
 }
 
 async function numericDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
@@ -129,6 +136,12 @@ async function categoricalDrift(q: QueryFn, baseline: string, current: string, c
   const chi = chiSquareHomogeneity(b, c);
   const index = sb && sc ? psi(b, c) : null;
   const js = sb && sc ? jensenShannon(b, c) : null;
+  // The statistics above use every category; the result lists the largest and sums the rest.
+  const { kept, rest } = topCategories(rows, (r) => r.baseline + r.current, (r) => r.category);
+  const restB = rest.reduce((s, r) => s + r.baseline, 0);
+  const restC = rest.reduce((s, r) => s + r.current, 0);
+  const added = firstLabels(rows.filter((r) => r.baseline === 0 && r.current > 0).map((r) => r.category));
+  const gone = firstLabels(rows.filter((r) => r.baseline > 0 && r.current === 0).map((r) => r.category));
   return {
     column,
     type,
@@ -142,9 +155,13 @@ async function categoricalDrift(q: QueryFn, baseline: string, current: string, c
     chi2_pvalue: Number.isNaN(chi.pvalue) ? null : chi.pvalue,
     chi2_dof: chi.dof,
     drifted: (index !== null && index >= t.psi) || (js !== null && js >= t.js_distance && chi.pvalue < t.pvalue),
-    bins: rows.map((r) => ({ bin: r.category, baseline: r.baseline, current: r.current, baseline_share: sb ? r.baseline / sb : 0, current_share: sc ? r.current / sc : 0 })),
-    new_categories: rows.filter((r) => r.baseline === 0 && r.current > 0).map((r) => r.category),
-    gone_categories: rows.filter((r) => r.baseline > 0 && r.current === 0).map((r) => r.category),
+    bins: kept.map((r) => ({ bin: r.category, baseline: r.baseline, current: r.current, baseline_share: sb ? r.baseline / sb : 0, current_share: sc ? r.current / sc : 0 })),
+    categories: rows.length,
+    other: rest.length ? { categories: rest.length, baseline: restB, current: restC, baseline_share: sb ? restB / sb : 0, current_share: sc ? restC / sc : 0 } : null,
+    new_categories: added.shown,
+    new_categories_count: added.count,
+    gone_categories: gone.shown,
+    gone_categories_count: gone.count,
   };
 }
 
@@ -218,6 +235,10 @@ export const driftCell: CellKind<DriftSpec> = {
       }
     }
     const drifted = results.filter((r) => r.drifted).length;
+    // Every category's counts, of every categorical column and the label, stay a view named after the cell.
+    const categorical = [...new Set([...results.filter((r) => r.kind === 'categorical').map((r) => r.column), ...(label ? [label.column] : [])])];
+    const full = categorical.map((col) => `SELECT ${quoteLiteral(col)} AS "column", category, baseline, current FROM (${categoryCountsSql(spec.baseline, spec.current, col)})`);
+    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${full.length ? full.join('\nUNION ALL ') : 'SELECT NULL::VARCHAR AS "column", NULL::VARCHAR AS category, NULL::DOUBLE AS baseline, NULL::DOUBLE AS current WHERE false'}`);
     return {
       table: null,
       result: { columns: results, drifted_share: results.length ? drifted / results.length : 0, drifted_columns: results.filter((r) => r.drifted).map((r) => r.column), schema, label_shift: label, thresholds: spec.thresholds, ...(byClass ? { by: spec.by, by_class: byClass } : {}) },
