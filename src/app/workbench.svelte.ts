@@ -110,7 +110,18 @@ export class Workbench {
    */
   get sources(): SourceInfo[] {
     const session = this.session;
-    if (!session) return this.#scratchSources.map(({ name, source }) => ({ ...source.info, name }));
+    if (!session) {
+      const files = this.#scratchSources.map(({ name, source }) => ({ ...source.info, name }));
+      // The opened datasets' versions, as the start page's SQL names them.
+      for (const d of this.datasetsOpen.list) {
+        for (const [version, table] of Object.entries(d.tables)) {
+          const file = this.registry.files.find((f) => f.table === table);
+          const name = d.sources[version]!;
+          if (file && !files.some((f) => f.name === name)) files.push({ ...file.info, name });
+        }
+      }
+      return files;
+    }
     const out: SourceInfo[] = [];
     for (const s of session.sources) {
       const file = s.sha256 ? this.registry.files.find((f) => f.info.sha256 === s.sha256) : undefined;

@@ -28,7 +28,7 @@ const USAGE = `assay — run Assay notebooks headlessly
   --unsafe         run the notebook's SQL unsealed: it may then read and write files and
                    URLs. Only for your own notebooks; the snapshot's provenance says so.
 
-Exit codes: 0 ok, 1 a gate failed (check), 2 usage or input error.`;
+Exit codes: 0 ok, 1 a gate failed (check), 2 usage or input error (a source that does not open, an error in the notebook).`;
 
 interface Options {
   command: string;
@@ -134,11 +134,13 @@ async function runCommand(o: Options, out: (s: string) => void, err: (s: string)
       const rows = gates.flatMap((c) =>
         ((c.result!.rules as RuleOutcome[]) ?? []).map((r) => [`${c.name}.${r.name}`, r.severity, r.passed ? 'pass' : 'FAIL', r.failing_rows === null ? '' : String(r.failing_rows), r.description]),
       );
-      out(table(['gate', 'severity', 'result', 'failing rows', 'rule'], rows));
+      if (results.cells.some((c) => c.kind === 'checks')) out(table(['gate', 'severity', 'result', 'failing rows', 'rule'], rows));
+      else out('no gates in this notebook\n');
       const broken = results.cells.filter((c) => c.status === 'error');
       for (const c of broken) err(`assay: cell ${c.name} failed: ${c.error}\n`);
     }
-    if (missing.length || (o.strict && (mismatched.length || manifestProblems.length))) return 2;
+    // An error-level diagnostic means the notebook is wrong: its cells did not run, so no gate can pass.
+    if (missing.length || (o.strict && (mismatched.length || manifestProblems.length)) || diagnostics.some((d) => d.severity === 'error')) return 2;
     if (o.command === 'check') {
       const failed = results.cells.some((c) => c.kind === 'checks' && (c.status === 'error' || c.result?.passed === false));
       return failed ? 1 : 0;

@@ -56,7 +56,7 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
     throw new AssayError('input', `cannot read the notebook (${messageOf(cause)})`, { subject: path, cause });
   }
   const { notebook, diagnostics } = parseNotebook(text);
-  const analysis = analyzeNotebook(notebook);
+  const analysis = analyzeNotebook(notebook, diagnostics);
   const all = [...diagnostics, ...analysis.diagnostics].sort((a, b) => a.line - b.line);
   const fatal = diagnostics.find((d) => d.severity === 'error' && !d.cell);
   if (fatal) throw new AssayError('notebook', `line ${fatal.line}: ${fatal.message}`, { subject: path });
@@ -84,7 +84,8 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   if (!options.unsafe) await engine.seal();
   const params = { ...notebook.frontMatter.params, ...options.params };
   const reviewEvents = async (cell: string, logFile: string | null) => (logFile ? readReviewLog(folder, logFile) : []);
-  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents });
+  const sourceError = (name: string) => sources.find((s) => s.name === name)?.error;
+  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents, sourceError });
   const v = await engine.versions();
   const results = notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs);
   if (options.unsafe) results.unsafe = true;

@@ -10,6 +10,7 @@ import type { IngestContext, ParquetModule } from './ingest/IngestContext';
 import { ingestArrow } from './ingest/ingestArrow';
 import { ingestCsv } from './ingest/ingestCsv';
 import { ingestJsonLines } from './ingest/ingestJsonLines';
+import { validateLoaded } from './ingest/validateLoaded';
 import { ingestParquet } from './ingest/ingestParquet';
 import { sha256Blob } from './sha256Blob';
 import { PanicWatch } from './ingest/PanicWatch';
@@ -223,6 +224,7 @@ export class EngineCore {
         if (keep.length < loaded.length) await this.#run(`CREATE OR REPLACE TABLE ${quoteIdent(staging)} AS SELECT ${keep.map(quoteIdent).join(', ')} FROM ${quoteIdent(staging)}`, op);
       }
       const columns = await normaliseTimestamps(query, staging);
+      validateLoaded(columns, fileName);
       const rows = Number((await query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`)).get(0)!.toJSON().n);
       const sha256 = await hashing;
       await this.#run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`, op);

@@ -49,6 +49,22 @@ describe('assay run: the example notebooks on both engines equal the expected re
 });
 
 describe('assay check: exit codes', () => {
+  test('a notebook with no gates says so and exits 0', async () => {
+    const r = await cli('check', project('```sql n\nSELECT 1 AS n\n```\n'));
+    expect(r.stdout).toBe('no gates in this notebook\n');
+    expect(r.code).toBe(0);
+  }, 60_000);
+
+  test('an error-level diagnostic exits 2 on run and check, and the cell it is about does not run', async () => {
+    const nb = project(`---\nsources:\n  batch: data/defects_v2.parquet\n---\n\`\`\`sql batch\nSELECT 1 AS x\n\`\`\`\n\`\`\`checks g\nsource: data\nrules:\n  - row_count: true\n    min: 0\n\`\`\`\n`);
+    for (const command of ['run', 'check']) {
+      const r = await cli(command, nb);
+      expect(r.stderr).toMatch(/nb\.assay\.md:5: error: cell name "batch" is already the name of a source/);
+      expect(r.code).toBe(2);
+      if (command === 'run') expect(r.stdout).toMatch(/batch\s+sql\s+error\s+not run: cell name "batch" is already the name of a source/);
+    }
+  }, 120_000);
+
   test('failing error-level gates exit 1 and are listed', async () => {
     const r = await cli('check', join(root, 'notebooks/triage.assay.md'));
     expect(r.code).toBe(1);
@@ -82,7 +98,8 @@ describe('assay check: exit codes', () => {
     const strict = await cli('run', pinned, '--strict');
     expect(strict.code).toBe(2);
     expect(strict.stderr).toMatch(/error: batch/);
-  });
+    // Five CLI runs, each with its own engine: over 30 s when the host is busy.
+  }, 120_000);
 
   test('a path outside the project needs --allow-outside; params override the front matter', async () => {
     const nb = project(`---\nparams:\n  k: 1\nsources:\n  r: ${join(root, 'sample-data/ratings.csv')}\n---\n\`\`\`sql a\nSELECT count(*) * getvariable('k') AS n FROM r\n\`\`\`\n`);

@@ -62,13 +62,13 @@ describe('one namespace per notebook, in Chromium', () => {
     expect(Object.values(driftStatus).every((x) => x === 'ok'), JSON.stringify(driftStatus)).toBe(true);
     expect(await errorNotices(s)).toEqual([]);
     expect(await s.page.locator('[data-testid=missing-sources], [data-testid=source-error]').count()).toBe(0);
-    expect(await shown(s)).toEqual(alone);
+    await expect.poll(() => shown(s), { timeout: 20_000 }).toEqual(alone);
     // The Sources panel lists this notebook's sources, not the labels notebook's.
     expect((await s.page.locator('[data-testid=source]').evaluateAll((xs) => xs.map((x) => x.getAttribute('data-name')))).sort()).toEqual(['baseline', 'current']);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
 
     await s.page.locator('[data-testid=example]').filter({ hasText: LABELS }).click();
-    expect(await shown(s)).toEqual(labelsBefore);
+    await expect.poll(() => shown(s), { timeout: 20_000 }).toEqual(labelsBefore);
     expect(Object.values(await s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status')))).every((x) => x === 'ok')).toBe(true);
     // defects_v1, defects_v2 and ratings: drift's manifest names the same two defects files.
     expect(await ingests(s)).toBe(3);

@@ -217,6 +217,12 @@ export function engineContract(label: string, harness: ContractHarness) {
         ['ragged-tail.csv', async () => new Blob(['a,b\n1,2\n3,4,5\n6,7\n']), /line 3 has 3 fields/],
         ['broken.jsonl', async () => new Blob(['{"a":1}\n{"a":\n']), /line 2/],
         ['mystery.bin', async () => new Blob(['hello']), /unknown file type/],
+        // Issue 21's cases, also in test/reliability/badInputs.test.ts (both CLI engines).
+        ['array.jsonl', async () => new Blob(['{"a": 1}\n[1, 2]\n']), /^array\.jsonl: line 2 is not a JSON object$/],
+        ['late.jsonl', async () => new Blob([Array.from({ length: 50 }, (_, i) => `{"a": ${i}}\n`).join('') + '{"a": \n']), /^late\.jsonl: line 51 is not valid JSON/],
+        ['late.csv', async () => new Blob(['a,b,c\n' + Array.from({ length: 49 }, (_, i) => `${i},x,y\n`).join('') + '1,2\n']), /ragged rows: line 51 has 2 fields where the header has 3/],
+        ['nul.csv', async () => new Blob(['id,la\u0000bel\n1,x\n']), /^nul\.csv: column 2 \("la\\u0000bel"\) has a control character \(U\+0000\) in its name/],
+        ['bell.jsonl', async () => new Blob(['{"a\\u0007b": 1}\n']), /^bell\.jsonl: column 1 \("a\\u0007b"\) has a control character \(U\+0007\)/],
       ];
       for (const [fileName, make, pattern] of cases) {
         test(fileName, async () => {

@@ -50,6 +50,8 @@ export interface CellKind<Spec = unknown> {
   parse(body: string): { spec: Spec | null; diagnostics: BodyDiagnostic[] };
   /** Lowercased names (sources, earlier cells) this cell may read. Only names the notebook defines become edges. */
   references(spec: Spec): Iterable<string>;
+  /** Cells whose results (not tables) it reads, such as a gate's `metric: cell.field`: each must be a cell. */
+  resultReads?(spec: Spec): string[];
   /** Further names the cell defines besides its own (views of failing rows, say), so later cells can depend on them. */
   defines?(spec: Spec, name: string): string[];
   /** Run the cell; the SQL goes to DuckDB, only small results come back. */

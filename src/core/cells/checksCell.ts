@@ -1,9 +1,10 @@
+import { requireValidRegex } from '../sql/requireValidRegex';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { checkCondition } from '../sql/singleSelect';
 import { tableToJsonRows } from '../arrowJson';
-import { checkCountsSql, failingRowsSql, judgeRules, type CheckRule, type MetricOp, type Rule } from '../stats/checks';
+import { checkCountsSql, failingRowsSql, hasMetricPath, judgeRules, type CheckRule, type MetricOp, type Rule } from '../stats/checks';
 import type { CellContext, CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
 
@@ -40,6 +41,7 @@ function parseRule(item: unknown, index: number): CheckRule | string {
       const min = num('min');
       const max = num('max');
       if (Number.isNaN(min) || Number.isNaN(max) || (min === undefined && max === undefined)) return 'between needs a numeric min and/or max';
+      if (min !== undefined && max !== undefined && min > max) return `between: min ${min} is above max ${max}`;
       rule = { type, column: arg, min, max };
     } else if (type === 'matches') {
       if (typeof r.pattern !== 'string') return 'matches needs pattern: <regular expression>';
@@ -56,6 +58,8 @@ function parseRule(item: unknown, index: number): CheckRule | string {
     const min = num('min');
     const max = num('max');
     if (Number.isNaN(min) || Number.isNaN(max) || (min === undefined && max === undefined)) return 'row_count needs min and/or max';
+    if ((min !== undefined && min < 0) || (max !== undefined && max < 0)) return 'row_count: min and max are counts, 0 or more';
+    if (min !== undefined && max !== undefined && min > max) return `row_count: min ${min} is above max ${max}`;
     rule = { type, min, max };
   } else {
     if (typeof arg !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*\.[^\s]+$/.test(arg)) return 'metric takes cell.field, e.g. annotators.kappa';
@@ -133,10 +137,23 @@ export const checksCell: CellKind<ChecksSpec> = {
     for (const r of spec.rules) if (r.rule.type === 'metric') refs.push(r.rule.cell.toLowerCase());
     return refs;
   },
+  resultReads(spec) {
+    return spec.rules.flatMap((r) => (r.rule.type === 'metric' ? [r.rule.cell] : []));
+  },
   defines(spec, name) {
     return spec.rules.filter((r) => failingRowsSql(spec.source, r.rule) !== null).map((r) => `${name}_${r.name}`);
   },
   async run(spec, ctx) {
+    await requireValidRegex(ctx.query, spec.rules.flatMap((r) => (r.rule.type === 'matches' ? [[`rule ${r.name} (matches)`, r.rule.pattern] as const] : [])), ctx.name);
+    for (const r of spec.rules) {
+      if (r.rule.type !== 'metric') continue;
+      const { cell, field } = r.rule;
+      const result = ctx.results?.(cell);
+      if (result === undefined) throw new AssayError('input', `rule ${r.name}: metric ${cell}.${field}: cell ${cell} has no results (it has not run)`, { subject: ctx.name });
+      if (!hasMetricPath(result, field)) {
+        throw new AssayError('input', `rule ${r.name}: metric ${cell}.${field}: the results of ${cell} have no ${field} (they have ${Object.keys(result).join(', ')})`, { subject: ctx.name });
+      }
+    }
     const columns = await requireRuleColumns(ctx, spec.source, spec.rules, (r) => `rule ${r.name}: `);
     // A condition written as SQL goes into the queries only once DuckDB parsed it as one expression.
     await checkConditions(ctx, spec.source, spec.rules);

@@ -1,3 +1,4 @@
+import { labelOrderNullsLast } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { quoteIdent } from '../sql/quote';
 import { classificationMetrics } from '../stats/classificationMetrics';
@@ -93,7 +94,7 @@ export const confusionCell: CellKind<ConfusionSpec> = {
     const overall = confusionResult(counts, spec);
     const result: Record<string, unknown> = { ...overall };
     if (spec.by) {
-      const groups = [...new Set(counts.map((c) => c.group))].sort((a, b) => (a === null ? 1 : b === null ? -1 : a < b ? -1 : a > b ? 1 : 0));
+      const groups = [...new Set(counts.map((c) => c.group))].sort(labelOrderNullsLast);
       result.by = spec.by;
       // Every group uses the overall class order, so the small multiples line up.
       result.groups = groups.map((g) => ({ group: g, ...confusionResult(counts.filter((c) => c.group === g), { ...spec, classes: overall.classes }) }));

@@ -1,14 +1,16 @@
+import { firstLabels, topCategories } from '../stats/topCategories';
+import { labelOrder } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { columnClass } from '../stats/profile';
+import { ksTwoSamplePValue } from '../stats/ksTwoSamplePValue';
 import {
   binCountsSql,
   categoryCountsSql,
   chiSquareHomogeneity,
   decileEdgesSql,
   jensenShannon,
-  ksPValue,
   ksWassersteinSql,
   overlaidHistogramSql,
   psi,
@@ -16,6 +18,14 @@ import {
 } from '../stats/drift';
 import type { CellKind, QueryFn } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+
+/** Where each threshold means something: a p-value strictly inside (0, 1), PSI from 0 up, distances in [0, 1]. */
+const THRESHOLD_DOMAIN: Record<keyof DriftThresholds, { ok: (v: number) => boolean; text: string }> = {
+  psi: { ok: (v) => v >= 0, text: 'at least 0' },
+  ks_statistic: { ok: (v) => v >= 0 && v <= 1, text: 'from 0 to 1' },
+  js_distance: { ok: (v) => v >= 0 && v <= 1, text: 'from 0 to 1' },
+  pvalue: { ok: (v) => v > 0 && v < 1, text: 'between 0 and 1 (exclusive)' },
+};
 
 export interface DriftThresholds {
   psi: number;
@@ -58,6 +68,12 @@ export interface ColumnDrift {
   new_categories?: string[];
   gone_categories?: string[];
   histogram?: { x0: number; x1: number; baseline: number; current: number }[];
+  /** Categorical: how many categories there are; `bins` lists the TOP_CATEGORIES largest. */
+  categories?: number;
+  /** Categorical: the categories not listed in `bins`, summed (null when all are listed). */
+  other?: { categories: number; baseline: number; current: number; baseline_share: number; current_share: number } | null;
+  new_categories_count?: number;
+  gone_categories_count?: number;
 }
 
 async function numericDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
@@ -75,7 +91,7 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
   }
   const label = (i: number) => (i === 0 ? `(−∞, ${edges[0] ?? '+∞'}]` : i === edges.length ? `(${edges[i - 1]}, +∞)` : `(${edges[i - 1]}, ${edges[i]}]`);
   const d = Number(kw.d);
-  const p = n1 && n2 ? ksPValue(d, n1, n2) : null;
+  const p = n1 && n2 ? ksTwoSamplePValue(d, n1, n2) : null;
   const index = n1 && n2 ? psi(b, c) : null;
   const sb = b.reduce((s, x) => s + x, 0);
   const sc = c.reduce((s, x) => s + x, 0);
@@ -109,7 +125,10 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
 }
 
 async function categoricalDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
-  const rows = (await q(categoryCountsSql(baseline, current, column))).toArray().map((r) => ({ category: String(r.category), baseline: Number(r.baseline), current: Number(r.current) }));
+  const rows = (await q(categoryCountsSql(baseline, current, column)))
+    .toArray()
+    .map((r) => ({ category: String(r.category), baseline: Number(r.baseline), current: Number(r.current) }))
+    .sort((x, y) => labelOrder(x.category, y.category));
   const b = rows.map((r) => r.baseline);
   const c = rows.map((r) => r.current);
   const sb = b.reduce((s, x) => s + x, 0);
@@ -117,6 +136,12 @@ async function categoricalDrift(q: QueryFn, baseline: string, current: string, c
   const chi = chiSquareHomogeneity(b, c);
   const index = sb && sc ? psi(b, c) : null;
   const js = sb && sc ? jensenShannon(b, c) : null;
+  // The statistics above use every category; the result lists the largest and sums the rest.
+  const { kept, rest } = topCategories(rows, (r) => r.baseline + r.current, (r) => r.category);
+  const restB = rest.reduce((s, r) => s + r.baseline, 0);
+  const restC = rest.reduce((s, r) => s + r.current, 0);
+  const added = firstLabels(rows.filter((r) => r.baseline === 0 && r.current > 0).map((r) => r.category));
+  const gone = firstLabels(rows.filter((r) => r.baseline > 0 && r.current === 0).map((r) => r.category));
   return {
     column,
     type,
@@ -130,9 +155,13 @@ async function categoricalDrift(q: QueryFn, baseline: string, current: string, c
     chi2_pvalue: Number.isNaN(chi.pvalue) ? null : chi.pvalue,
     chi2_dof: chi.dof,
     drifted: (index !== null && index >= t.psi) || (js !== null && js >= t.js_distance && chi.pvalue < t.pvalue),
-    bins: rows.map((r) => ({ bin: r.category, baseline: r.baseline, current: r.current, baseline_share: sb ? r.baseline / sb : 0, current_share: sc ? r.current / sc : 0 })),
-    new_categories: rows.filter((r) => r.baseline === 0 && r.current > 0).map((r) => r.category),
-    gone_categories: rows.filter((r) => r.baseline > 0 && r.current === 0).map((r) => r.category),
+    bins: kept.map((r) => ({ bin: r.category, baseline: r.baseline, current: r.current, baseline_share: sb ? r.baseline / sb : 0, current_share: sc ? r.current / sc : 0 })),
+    categories: rows.length,
+    other: rest.length ? { categories: rest.length, baseline: restB, current: restC, baseline_share: sb ? restB / sb : 0, current_share: sc ? restC / sc : 0 } : null,
+    new_categories: added.shown,
+    new_categories_count: added.count,
+    gone_categories: gone.shown,
+    gone_categories_count: gone.count,
   };
 }
 
@@ -155,7 +184,8 @@ export const driftCell: CellKind<DriftSpec> = {
       else
         for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
           if (!(k in thresholds)) y.problem('thresholds', `unknown threshold ${k}`);
-          else if (typeof v !== 'number') y.problem('thresholds', `${k} must be a number`);
+          else if (typeof v !== 'number' || !Number.isFinite(v)) y.problem('thresholds', `${k} must be a number`);
+          else if (!THRESHOLD_DOMAIN[k as keyof DriftThresholds].ok(v)) y.problem('thresholds', `${k} must be ${THRESHOLD_DOMAIN[k as keyof DriftThresholds].text} (found ${v})`);
           else thresholds[k as keyof DriftThresholds] = v;
         }
     }
@@ -185,10 +215,15 @@ export const driftCell: CellKind<DriftSpec> = {
       if (cls === 'other') continue;
       results.push(cls === 'numeric' ? await numericDrift(ctx.query, spec.baseline, spec.current, col, type, spec.thresholds) : await categoricalDrift(ctx.query, spec.baseline, spec.current, col, type, spec.thresholds));
     }
-    const label = spec.label ? results.find((r) => r.column === spec.label) ?? (await categoricalDrift(ctx.query, spec.baseline, spec.current, spec.label, b.get(spec.label) ?? 'VARCHAR', spec.thresholds)) : null;
+    // The label's class shares are categorical even for an integer label column.
+    const label = spec.label ? results.find((r) => r.column === spec.label && r.kind === 'categorical') ?? (await categoricalDrift(ctx.query, spec.baseline, spec.current, spec.label, b.get(spec.label) ?? 'VARCHAR', spec.thresholds)) : null;
     let byClass: { group: string; columns: ColumnDrift[] }[] | undefined;
     if (spec.by) {
-      const groups = (await ctx.query(`SELECT DISTINCT CAST(${quoteIdent(spec.by)} AS VARCHAR) AS g FROM ${quoteIdent(spec.baseline)} WHERE ${quoteIdent(spec.by)} IS NOT NULL ORDER BY 1 LIMIT 50`)).toArray().map((r) => String(r.g));
+      // The first 50 groups by the column's own order (numbers by value), listed in label order.
+      const groups = (await ctx.query(`SELECT CAST(v AS VARCHAR) AS g FROM (SELECT DISTINCT ${quoteIdent(spec.by)} AS v FROM ${quoteIdent(spec.baseline)} WHERE ${quoteIdent(spec.by)} IS NOT NULL) ORDER BY v LIMIT 50`))
+        .toArray()
+        .map((r) => String(r.g))
+        .sort(labelOrder);
       byClass = [];
       for (const g of groups) {
         const filter = (t: string) => `(SELECT * FROM ${quoteIdent(t)} WHERE CAST(${quoteIdent(spec.by!)} AS VARCHAR) = ${quoteLiteral(g)})`;
@@ -200,6 +235,10 @@ export const driftCell: CellKind<DriftSpec> = {
       }
     }
     const drifted = results.filter((r) => r.drifted).length;
+    // Every category's counts, of every categorical column and the label, stay a view named after the cell.
+    const categorical = [...new Set([...results.filter((r) => r.kind === 'categorical').map((r) => r.column), ...(label ? [label.column] : [])])];
+    const full = categorical.map((col) => `SELECT ${quoteLiteral(col)} AS "column", category, baseline, current FROM (${categoryCountsSql(spec.baseline, spec.current, col)})`);
+    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${full.length ? full.join('\nUNION ALL ') : 'SELECT NULL::VARCHAR AS "column", NULL::VARCHAR AS category, NULL::DOUBLE AS baseline, NULL::DOUBLE AS current WHERE false'}`);
     return {
       table: null,
       result: { columns: results, drifted_share: results.length ? drifted / results.length : 0, drifted_columns: results.filter((r) => r.drifted).map((r) => r.column), schema, label_shift: label, thresholds: spec.thresholds, ...(byClass ? { by: spec.by, by_class: byClass } : {}) },

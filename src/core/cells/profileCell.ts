@@ -1,3 +1,4 @@
+import { requireValidRegex } from '../sql/requireValidRegex';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent } from '../sql/quote';
@@ -122,6 +123,7 @@ export const profileCell: CellKind<ProfileSpec> = {
     for (const [col] of Object.entries(spec.contract)) {
       if (!described.some((d) => d.name === col)) throw new AssayError('input', `contract names ${col}, which ${spec.source} does not have`, { subject: ctx.name });
     }
+    await requireValidRegex(ctx.query, Object.entries(spec.contract).flatMap(([col, c]) => (c.pattern !== undefined ? [[`contract ${col}.pattern`, c.pattern] as const] : [])), ctx.name);
     if (spec.key && !described.some((d) => d.name === spec.key)) throw new AssayError('input', `${spec.source} has no key column ${spec.key}`, { subject: ctx.name });
     const agg = await aggregate(spec, columns, ctx.query);
     // Top values of a column whose values are nearly all different say nothing (every count

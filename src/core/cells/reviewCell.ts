@@ -1,3 +1,4 @@
+import { labelOrder } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
@@ -115,7 +116,7 @@ export const reviewCell: CellKind<ReviewSpec> = {
     const rates = rejectRates(counts);
     const taxonomy =
       spec.taxonomy ??
-      (await ctx.query(`SELECT DISTINCT CAST(${quoteIdent(spec.label)} AS VARCHAR) AS l FROM ${quoteIdent(spec.sample)} WHERE ${quoteIdent(spec.label)} IS NOT NULL ORDER BY l`)).toArray().map((r) => String(r.l));
+      (await ctx.query(`SELECT DISTINCT CAST(${quoteIdent(spec.label)} AS VARCHAR) AS l FROM ${quoteIdent(spec.sample)} WHERE ${quoteIdent(spec.label)} IS NOT NULL ORDER BY l`)).toArray().map((r) => String(r.l)).sort(labelOrder);
     const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${QUEUE_LIMIT}`);
     const { overall } = rates;
     return {

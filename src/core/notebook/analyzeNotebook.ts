@@ -1,4 +1,5 @@
 import { cellKind } from '../cells/registry';
+import { CELL_NAME, checkNames } from './parseNotebook';
 import type { CellBlock, Diagnostic, Notebook } from './types';
 
 /** A cell as the graph sees it. */
@@ -17,14 +18,29 @@ export interface Analysis {
   /** Cell names (lowercased) in an order where every cell comes after what it reads; document order breaks ties. */
   order: string[];
   diagnostics: Diagnostic[];
+  /**
+   * Cells that must not run, by lowercased name, with the first error-level problem that stops
+   * them (a duplicate name, a name that is a source's, a cell reading itself…); cells that read
+   * them fail in turn.
+   */
+  blocked: Map<string, string>;
 }
 
 /**
  * Parse every cell's body with its kind, find what each reads, and order the cells.
  * Cycles are reported (with the cells on them) and those cells left out of the order.
+ * Every error-level problem that belongs to a cell blocks it: the parser's (pass them as
+ * `parseDiagnostics`; the name checks are redone here in any case) and this analysis' own.
  */
-export function analyzeNotebook(nb: Notebook): Analysis {
+export function analyzeNotebook(nb: Notebook, parseDiagnostics: readonly Diagnostic[] = []): Analysis {
   const diagnostics: Diagnostic[] = [];
+  const blocked = new Map<string, string>();
+  const blockCell = (cell: string, message: string) => {
+    if (!blocked.has(cell.toLowerCase())) blocked.set(cell.toLowerCase(), message);
+  };
+  const invalidNames = nb.blocks.filter((b): b is CellBlock => b.type === 'cell' && b.name !== '' && !CELL_NAME.test(b.name));
+  for (const b of invalidNames) blockCell(b.name, `cell name "${b.name}" is not an identifier`);
+  for (const d of [...parseDiagnostics, ...checkNames(nb)]) if (d.severity === 'error' && d.cell) blockCell(d.cell, d.message);
   const cells = new Map<string, AnalyzedCell>();
   const blocks = nb.blocks.filter((b): b is CellBlock => b.type === 'cell' && b.name !== '');
   const cellNames = new Set(blocks.map((b) => b.name.toLowerCase()));
@@ -49,7 +65,22 @@ export function analyzeNotebook(nb: Notebook): Analysis {
         diagnostics.push({ line: block.line + d.line, severity: 'error', cell: block.name, message: `${block.kind} cell ${block.name}: ${d.message}` });
       }
       spec = parsed.spec;
-      if (spec !== null) refs = kind.references(spec);
+      if (spec !== null) {
+        refs = kind.references(spec);
+        const self = kind.kind !== 'sql' && [...refs].some((r) => r.toLowerCase() === key);
+        // A SQL cell may mention its own name as a column; a spec field naming the cell itself is always wrong.
+        if (self) {
+          const message = `${block.kind} cell ${block.name} reads itself: name another cell or a source`;
+          diagnostics.push({ line: block.line, severity: 'error', cell: block.name, message });
+          blockCell(block.name, message);
+        }
+        for (const target of kind.resultReads?.(spec) ?? []) {
+          if (cellNames.has(target.toLowerCase()) && target.toLowerCase() !== key) continue;
+          const message = `${block.kind} cell ${block.name} reads the results of ${target}, which is not ${target.toLowerCase() === key ? 'another' : 'a'} cell in this notebook`;
+          diagnostics.push({ line: block.line, severity: 'error', cell: block.name, message });
+          blockCell(block.name, message);
+        }
+      }
     }
     const seen = new Set<string>();
     const cellDeps: string[] = [];
@@ -72,7 +103,7 @@ export function analyzeNotebook(nb: Notebook): Analysis {
     diagnostics.push({ line: first.line, severity: 'error', cell: first.name, message: `cells read each other in a cycle: ${reads}` });
   }
   diagnostics.sort((a, b) => a.line - b.line);
-  return { cells, order, diagnostics };
+  return { cells, order, diagnostics, blocked };
 }
 
 /** Kahn's algorithm with document order as the tie-break; what remains lies on or behind a cycle. */

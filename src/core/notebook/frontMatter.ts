@@ -61,6 +61,11 @@ export function parseFrontMatter(text: string, firstLine: number): { frontMatter
         const name = String((item.key as { value?: unknown })?.value ?? item.key);
         const value = (item.value as { toJSON?: () => unknown } | null)?.toJSON?.() ?? (item.value as { value?: unknown } | null)?.value;
         const line = lineOf(item.key);
+        // SQL has no empty identifier: DuckDB would say only "zero-length delimited identifier".
+        if (name.trim() === '') {
+          diagnostics.push({ line, severity: 'error', message: `front matter: a source has an empty name ("${name}"): give it a name cells can read it by` });
+          continue;
+        }
         const ref = sourceRef(name, value);
         if (typeof ref === 'string') diagnostics.push({ line, severity: 'error', message: `front matter: source ${name}: ${ref}` });
         else fm.sources.push(ref);

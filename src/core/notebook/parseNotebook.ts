@@ -1,4 +1,5 @@
 import { CELL_KINDS } from '../cells/registry';
+import { NON_NAME_KEYWORDS } from '../sql/sqlKeywords';
 import { emptyFrontMatter, parseFrontMatter } from './frontMatter';
 import type { Block, CellBlock, Diagnostic, Notebook, ParseResult } from './types';
 
@@ -105,8 +106,8 @@ function findClose(lines: string[], from: number, fence: string): number {
   return -1;
 }
 
-/** Duplicate cell names, and cell names that shadow a source. */
-function checkNames(nb: Notebook): Diagnostic[] {
+/** Duplicate cell names, cell names that shadow a source, and (a warning) names that are SQL keywords. */
+export function checkNames(nb: Notebook): Diagnostic[] {
   const out: Diagnostic[] = [];
   const seen = new Map<string, number>();
   const sources = new Set(nb.frontMatter.sources.map((s) => s.name.toLowerCase()));
@@ -117,6 +118,7 @@ function checkNames(nb: Notebook): Diagnostic[] {
       out.push({ line: b.line, severity: 'error', cell: b.name, message: `duplicate cell name "${b.name}" (first used on line ${seen.get(key)})` });
     } else seen.set(key, b.line);
     if (sources.has(key)) out.push({ line: b.line, severity: 'error', cell: b.name, message: `cell name "${b.name}" is already the name of a source` });
+    if (NON_NAME_KEYWORDS.has(key)) out.push({ line: b.line, severity: 'warning', cell: b.name, message: `cell name "${b.name}" is an SQL keyword: other cells read it only quoted, as "${b.name}"` });
   }
   return out;
 }

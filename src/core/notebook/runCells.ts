@@ -33,6 +33,8 @@ export async function runCells(
     reviewEvents?: CellContext['reviewEvents'];
     /** Checked before each cell: true stops the run (a user's Cancel); the rest are not run. */
     shouldStop?: () => boolean;
+    /** Why a source failed to open, by its name (undefined when it is open), so cells over it say so. */
+    sourceError?: (source: string) => string | undefined;
   },
 ): Promise<CellRun[]> {
   const now = ctx.now ?? (() => performance.now());
@@ -54,6 +56,7 @@ export async function runCells(
     let run: CellRun;
     const kind = cellKind(block.kind);
     const brokenDep = cell.cellDeps.find((d) => failed.has(d));
+    const failedSource = cell.sourceDeps.find((s) => ctx.sourceError?.(s) !== undefined);
     if (!kind) run = { name: block.name, kind: block.kind, status: 'error', error: `unknown cell kind "${block.kind}"`, elapsedMs: 0 };
     else if (cell.spec === null) {
       // Say what is wrong where the cell's status is read, not only in the notebook's problems.
@@ -61,16 +64,19 @@ export async function runCells(
       const error = problems.length ? `not run: ${problems.join('; ')}` : 'the cell has errors (see the notebook problems)';
       run = { name: block.name, kind: block.kind, status: 'error', error, elapsedMs: 0 };
     }
+    else if (analysis.blocked?.has(key)) run = { name: block.name, kind: block.kind, status: 'error', error: `not run: ${analysis.blocked.get(key)}`, elapsedMs: 0 };
     else if (brokenDep) {
       const depName = analysis.cells.get(brokenDep)!.block.name;
       run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads ${depName}, which failed`, elapsedMs: 0 };
+    } else if (failedSource) {
+      run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads source ${failedSource}, which failed to open: ${ctx.sourceError!(failedSource)}`, elapsedMs: 0 };
     } else {
       try {
         const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results, reviewEvents: ctx.reviewEvents });
         output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {
-        run = { name: block.name, kind: block.kind, status: 'error', error: explainRefusal(messageOf(error)), elapsedMs: now() - t0 };
+        run = { name: block.name, kind: block.kind, status: 'error', error: explainRefusal(explainMissingTable(messageOf(error), block.name, cell.sourceDeps)), elapsedMs: now() - t0 };
       }
     }
     if (run.status === 'error') failed.add(key);
@@ -78,6 +84,21 @@ export async function runCells(
     ctx.onCell?.(run);
   }
   return runs;
+}
+
+/**
+ * DuckDB's "Table with name x does not exist! Did you mean …" where Assay knows why: the cell
+ * reads its own view (a query cannot read the view it defines), or x is a source that is not
+ * open. The engine's guess ("pg_sequence") would only mislead.
+ */
+export function explainMissingTable(message: string, cell: string, sources: readonly string[]): string {
+  const m = /Table with name ([^\s!]+) does not exist/i.exec(message) ?? /Referenced table "?([^"\s]+)"? not found/i.exec(message);
+  if (!m) return message;
+  const name = m[1]!.toLowerCase();
+  if (name === cell.toLowerCase()) return `${cell} reads itself: a cell's query cannot read the view it defines (name the source or cell it should read)`;
+  const source = sources.find((s) => s.toLowerCase() === name);
+  if (source !== undefined) return `source ${source} is not open (see the sources' problems above)`;
+  return message;
 }
 
 /**

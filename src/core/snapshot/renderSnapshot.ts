@@ -116,9 +116,11 @@ function renderCell(kind: string, r: Result): string {
     case 'sample': {
       // The per-class sizes only: the sampled keys are rows, and a snapshot holds no rows.
       const per = (r.per_class as Result[]) ?? [];
+      const other = r.other as { strata: number; population: number; size: number } | null | undefined;
+      const rest = other ? [[`${num(other.strata)} other classes`, other.population, other.size, `${((other.size / other.population) * 100).toFixed(1)} %`]] : [];
       return `<p class="meta">${num(r.total)} records to review · ${num((r.fraction as number) * 100, 1)} % per class, at least ${num(r.min_per_class)} · seed ${e(String(r.seed))}</p>${table(
         ['class', 'population', 'sample', 'share'],
-        per.map((c) => [c.class ?? 'NULL', c.population, c.size, `${((c.share as number) * 100).toFixed(1)} %`]),
+        [...per.map((c) => [c.class ?? 'NULL', c.population, c.size, `${((c.share as number) * 100).toFixed(1)} %`]), ...rest],
       )}`;
     }
     case 'review': {

@@ -1,9 +1,12 @@
+import { NON_NAME_KEYWORDS } from './sqlKeywords';
+
 /**
  * The identifiers a SQL text mentions, lowercased: bare words and "quoted" names, with
  * string literals and comments skipped. Intersected with the names a notebook defines,
  * this is how a SQL cell's dependencies are found. (DuckDB-WASM cannot serialise a parse
  * tree offline — json_serialize_sql lives in the json extension — so this scans tokens;
- * a mention in a column alias can at worst add an edge, never lose one.)
+ * a mention in a column alias can at worst add an edge, never lose one. Unquoted keywords that
+ * cannot be names, `select` or `from`, are skipped.)
  */
 export function referencedNames(sql: string): Set<string> {
   const out = new Set<string>();
@@ -38,7 +41,9 @@ export function referencedNames(sql: string): Set<string> {
     } else if (/[\p{L}_]/u.test(ch)) {
       let j = i + 1;
       while (j < n && /[\p{L}\p{N}_$]/u.test(sql[j]!)) j++;
-      out.add(sql.slice(i, j).toLowerCase());
+      const word = sql.slice(i, j).toLowerCase();
+      // A bare keyword is never a name: a cell called `select` is read as "select".
+      if (!NON_NAME_KEYWORDS.has(word)) out.add(word);
       i = j;
     } else i++;
   }

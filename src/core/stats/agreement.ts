@@ -1,3 +1,4 @@
+import { labelOrder } from './labelOrder';
 import { quoteIdent } from '../sql/quote';
 
 /** Columns of a long-format ratings table: one row per (item, rater, label). */
@@ -254,7 +255,7 @@ export interface AgreementStats {
  * margins and the item sizes. Only items with two or more ratings count.
  */
 export function agreementStats(classes: readonly ClassRow[], sizes: readonly { m: number; items: number }[]): AgreementStats {
-  const sorted = [...classes].sort((a, b) => (a.c < b.c ? -1 : a.c > b.c ? 1 : 0));
+  const sorted = [...classes].sort((a, b) => labelOrder(a.c, b.c));
   const categories = sorted.map((r) => r.c);
   const pairable = sizes.filter((s) => s.m >= 2);
   const items = pairable.reduce((s, x) => s + x.items, 0);
@@ -316,7 +317,7 @@ export interface RaterPairRow {
  * weights multiplied through by N; null where no chance disagreement is possible.
  */
 export function pairwiseKappa(rows: readonly RaterPairRow[]): { raters: string[]; kappa: (number | null)[][]; shared: number[][] } {
-  const raters = [...new Set(rows.flatMap((r) => [r.r1, r.r2]))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const raters = [...new Set(rows.flatMap((r) => [r.r1, r.r2]))].sort(labelOrder);
   const idx = new Map(raters.map((r, i) => [r, i]));
   const kappa = raters.map((_, i) => raters.map((__, j) => (i === j ? 1 : null)) as (number | null)[]);
   const shared = raters.map(() => raters.map(() => 0));

@@ -118,6 +118,22 @@ export function metricValue(result: Record<string, unknown> | undefined, path: s
   return typeof cur === 'number' && Number.isFinite(cur) ? cur : null;
 }
 
+/**
+ * Whether a dot path names something in a cell's result (its value may still be null, as a
+ * kappa with no chance disagreement is): a path that names nothing is a typo to report,
+ * not a gate that quietly fails with observed null.
+ */
+export function hasMetricPath(result: Record<string, unknown>, path: string): boolean {
+  let cur: unknown = result;
+  for (const part of path.split('.')) {
+    if (Array.isArray(cur)) cur = cur.find((x) => x && typeof x === 'object' && Object.values(x as object).slice(0, 1)[0] === part);
+    else if (cur !== null && typeof cur === 'object' && part in (cur as object)) cur = (cur as Record<string, unknown>)[part];
+    else return false;
+    if (cur === undefined) return false;
+  }
+  return true;
+}
+
 /** Compare a metric with its threshold. */
 export function compareMetric(value: number, op: MetricOp, threshold: number): boolean {
   switch (op) {

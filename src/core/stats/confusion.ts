@@ -1,3 +1,4 @@
+import { labelOrder } from './labelOrder';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 
 /** Above this many classes a confusion matrix is refused: it would be unreadable and slow to draw. */
@@ -52,7 +53,7 @@ export interface ConfusionMatrix {
 
 /**
  * The confusion matrix of one group's pair counts. Classes are the union of both sides in
- * ascending order (code-unit order, as NumPy sorts strings), or `order` first when given
+ * ascending order (`labelOrder`: numbers by value, then text by code unit), or `order` first when given
  * (for ordinal labels; classes not in it follow, sorted). A class seen on one side only
  * still gets its row and column.
  */
@@ -63,7 +64,7 @@ export function confusionMatrix(counts: readonly PairCount[], order?: readonly s
     if (c.reference === null || c.compared === null) excluded += c.n;
     else seen.add(c.reference).add(c.compared);
   }
-  const rest = [...seen].filter((c) => !order?.includes(c)).sort(codeUnitOrder);
+  const rest = [...seen].filter((c) => !order?.includes(c)).sort(labelOrder);
   const classes = [...(order ?? []), ...rest];
   const index = new Map(classes.map((c, i) => [c, i]));
   const matrix = classes.map(() => new Array<number>(classes.length).fill(0));
@@ -74,9 +75,6 @@ export function confusionMatrix(counts: readonly PairCount[], order?: readonly s
   return { classes, matrix, excluded_null: excluded };
 }
 
-function codeUnitOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** Shares of a matrix by row (each row sums to 1), by column, or the counts unchanged. Empty rows stay 0. */
 export function normalizeMatrix(matrix: readonly (readonly number[])[], by: 'none' | 'row' | 'column'): number[][] {

@@ -1,5 +1,5 @@
 import { quoteIdent, quoteLiteral } from '../sql/quote';
-import { chiSquareSf, kolmogorovSf } from './distributions';
+import { chiSquareSf } from './distributions';
 
 /** Floor for a bin's share in PSI, so an empty bin does not make the index infinite (DESIGN.md). */
 export const PSI_FLOOR = 0.0001;
@@ -56,12 +56,6 @@ export function overlaidHistogramSql(baseline: string, current: string, column: 
   const width = max > min ? (max - min) / bins : 1;
   return `SELECT least(${bins - 1}, floor((x - ${quoteLiteral(min)}) / ${quoteLiteral(width)}))::INTEGER AS bin, sum(b)::DOUBLE AS baseline, sum(c)::DOUBLE AS current
 FROM (${bothSides(baseline, current, column)}) GROUP BY 1 ORDER BY 1`;
-}
-
-/** The two-sided KS p-value at the limiting distribution: Q_KS(√(n1·n2/(n1+n2)) · D). */
-export function ksPValue(d: number, n1: number, n2: number): number {
-  if (n1 === 0 || n2 === 0) return Number.NaN;
-  return kolmogorovSf(Math.sqrt((n1 * n2) / (n1 + n2)) * d);
 }
 
 /** Shares of a count vector; all zero when the total is zero. */

@@ -183,6 +183,8 @@ export interface ColumnProfile {
   q50: number | string | null;
   q75: number | string | null;
   top: { value: string; count: number }[];
+  /** The non-NULL values the top list leaves out, summed (null when it lists them all or there is no list). */
+  top_other: { values: number; count: number } | null;
   histogram: { x0: number; x1: number; count: number }[];
   emails: number;
   phones: number;
@@ -212,6 +214,8 @@ export function columnProfiles(
     const counts = new Array<number>(range ? bins : 0).fill(0);
     for (const h of histogram) if (h.col === i && h.bin >= 0 && h.bin < counts.length) counts[h.bin] = h.n;
     const width = range && range.max > range.min ? (range.max - range.min) / bins : 1;
+    const listed = top.filter((t) => t.col === i).map((t) => ({ value: t.value, count: t.n }));
+    const distinct = Number(get('distinct'));
     return {
       name: c.name,
       type: c.type,
@@ -219,7 +223,7 @@ export function columnProfiles(
       count,
       nulls: rows - count,
       null_share: rows === 0 ? null : (rows - count) / rows,
-      distinct: Number(get('distinct')),
+      distinct,
       min: kind === 'numeric' ? num(get('min')) : ((get('min') as string | null | undefined) ?? null),
       max: kind === 'numeric' ? num(get('max')) : ((get('max') as string | null | undefined) ?? null),
       mean: kind === 'numeric' ? num(get('mean')) : null,
@@ -227,7 +231,8 @@ export function columnProfiles(
       q25: qv(0),
       q50: qv(1),
       q75: qv(2),
-      top: top.filter((t) => t.col === i).map((t) => ({ value: t.value, count: t.n })),
+      top: listed,
+      top_other: listed.length && distinct > listed.length ? { values: distinct - listed.length, count: count - listed.reduce((s, t) => s + t.count, 0) } : null,
       histogram: range ? counts.map((n, b) => ({ x0: range.min + b * width, x1: range.min + (b + 1) * width, count: n })) : [],
       emails: Number(get('emails') ?? 0),
       phones: Number(get('phones') ?? 0),

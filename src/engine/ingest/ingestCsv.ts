@@ -6,6 +6,27 @@ import type { IngestContext } from './IngestContext';
 const DELIMITERS = [',', '\t', ';', '|'];
 
 /**
+ * read_csv's options on every engine. skip = 0: otherwise the sniffer may skip rows until it
+ * finds a consistent block, and a ragged file comes back with its last lines as the header.
+ */
+export const CSV_OPTIONS = 'header = true, skip = 0, sample_size = 20480';
+
+/**
+ * When rows disagree on their number of fields the sniffer gives up on the delimiter and
+ * returns one column named after the whole header line: the delimiter that header plainly
+ * uses, to read again with (which then fails naming the ragged line); null otherwise.
+ */
+export function delimiterOfOneColumnHeader(columns: readonly string[]): string | null {
+  if (columns.length !== 1) return null;
+  return DELIMITERS.find((d) => columns[0]!.includes(d)) ?? null;
+}
+
+/** What a user is told when read_csv fails: the ragged line if the head shows one, else DuckDB's message cleaned. */
+export async function csvFailure(cause: unknown, file: Blob, path: string): Promise<string> {
+  return (await raggedHint(file)) ?? cleanCsvMessage(messageOf(cause), path);
+}
+
+/**
  * Read a CSV with DuckDB's own read_csv over a registered file handle: the file is read
  * lazily by DuckDB, never copied whole into the wasm heap. It is registered under the path
  * the engine gives (in the browser the one path a sealed engine may read; loads run one at a
@@ -20,38 +41,25 @@ export async function ingestCsv(ctx: IngestContext): Promise<void> {
   try {
     const read = async (options: string) => {
       try {
-        // skip = 0: otherwise the sniffer may skip rows until it finds a consistent block,
-        // and a ragged file comes back with its last lines as the header.
-        await ctx.query(
-          `CREATE OR REPLACE TABLE ${quoteIdent(ctx.table)} AS SELECT * FROM read_csv(${quoteLiteral(registered)}, header = true, skip = 0, sample_size = 20480${options})`,
-        );
+        await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(ctx.table)} AS SELECT * FROM read_csv(${quoteLiteral(registered)}, ${CSV_OPTIONS}${options})`);
       } catch (cause) {
         if (isCancelled(cause)) throw cause;
-        const hint = await raggedHint(ctx.file);
-        const detail = hint ?? cleanCsvMessage(messageOf(cause), registered);
-        throw new AssayError('input', `cannot be read as CSV: ${detail}`, { subject: ctx.fileName, cause });
+        throw new AssayError('input', `cannot be read as CSV: ${await csvFailure(cause, ctx.file, registered)}`, { subject: ctx.fileName, cause });
       }
     };
     await read('');
-    // When rows disagree on their number of fields the sniffer gives up on the delimiter and
-    // returns one column named after the whole header line. Re-reading with the delimiter
-    // the header plainly uses turns that into an error that says which line is ragged.
-    const columns = await describeColumns(ctx.query, ctx.table);
-    if (columns.length === 1) {
-      const header = columns[0]!.name;
-      const delimiter = DELIMITERS.find((d) => header.includes(d));
-      if (delimiter) await read(`, delim = ${quoteLiteral(delimiter)}`);
-    }
+    const delimiter = delimiterOfOneColumnHeader((await describeColumns(ctx.query, ctx.table)).map((c) => c.name));
+    if (delimiter) await read(`, delim = ${quoteLiteral(delimiter)}`);
   } finally {
     await ctx.backend.dropFile(registered);
   }
 }
 
 /** DuckDB's sniffer messages are long and name our internal file path; keep what a user needs. */
-function cleanCsvMessage(text: string, registered: string): string {
+function cleanCsvMessage(text: string, path: string): string {
   // DuckDB's first line says where, a later line why; "Original Line" and the sniffer's
   // settings are noise to a user.
-  const lines = text.replaceAll(registered, 'the file').split('\n').map((l) => l.trim());
+  const lines = text.replaceAll(path, 'the file').split('\n').map((l) => l.trim());
   const why = lines.slice(1).find((l) => l && !l.startsWith('Original Line') && !l.startsWith('Possible Solution') && !l.includes('='));
   return [lines[0], why].filter(Boolean).join(' — ').replace(/\s+/g, ' ');
 }

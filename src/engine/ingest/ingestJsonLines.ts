@@ -16,20 +16,7 @@ const BATCH_ROWS = 65_536;
  * Timestamps with offsets are normalised to UTC so nothing needs the icu extension.
  */
 export async function ingestJsonLines(ctx: IngestContext): Promise<void> {
-  const kinds = new Map<string, Kind>();
-  let rows = 0;
-  for await (const [lineNo, line] of textLines(ctx.file, ctx.fileName)) {
-    if (line.trim() === '') continue;
-    ctx.checkCancelled();
-    const record = parseLine(line, lineNo, ctx.fileName);
-    for (const [key, value] of Object.entries(record)) {
-      kinds.set(key, mergeKind(kinds.get(key) ?? 'null', kindOf(value)));
-    }
-    rows++;
-  }
-  if (kinds.size === 0) {
-    throw new AssayError('input', rows === 0 ? 'has no records (the file is empty)' : 'records have no fields', { subject: ctx.fileName });
-  }
+  const { kinds, rows } = await scanJsonLines(ctx.file, ctx.fileName, ctx.checkCancelled);
   const columns = [...kinds.entries()];
   let batch: Record<string, unknown>[] = [];
   let first = true;
@@ -53,6 +40,27 @@ export async function ingestJsonLines(ctx: IngestContext): Promise<void> {
     }
   }
   if (batch.length > 0 || first) await flush();
+}
+
+/**
+ * The first pass over a JSON Lines file: every line parsed (a line that is not JSON, or not an
+ * object, fails naming its line), the column kinds inferred. The native engine runs it too
+ * before DuckDB's read_json, so both engines refuse the same files with the same message.
+ */
+export async function scanJsonLines(file: Blob, fileName: string, checkCancelled: () => void = () => undefined): Promise<{ kinds: Map<string, Kind>; rows: number }> {
+  const kinds = new Map<string, Kind>();
+  let rows = 0;
+  for await (const [lineNo, line] of textLines(file, fileName)) {
+    if (line.trim() === '') continue;
+    checkCancelled();
+    const record = parseLine(line, lineNo, fileName);
+    for (const [key, value] of Object.entries(record)) {
+      kinds.set(key, mergeKind(kinds.get(key) ?? 'null', kindOf(value)));
+    }
+    rows++;
+  }
+  if (kinds.size === 0) throw new AssayError('input', rows === 0 ? 'has no records (the file is empty)' : 'records have no fields', { subject: fileName });
+  return { kinds, rows };
 }
 
 function parseLine(line: string, lineNo: number, fileName: string): Record<string, unknown> {

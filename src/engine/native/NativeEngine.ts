@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, openAsBlob } from 'node:fs';
 import { readFile, stat, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -14,6 +14,9 @@ import { detectFormat } from '../ingest/detectFormat';
 import { projectColumns } from '../ingest/projectColumns';
 import { sandboxSettings } from '../sandbox';
 import { checkNamespace } from '../EngineCore';
+import { CSV_OPTIONS, csvFailure, delimiterOfOneColumnHeader } from '../ingest/ingestCsv';
+import { scanJsonLines } from '../ingest/ingestJsonLines';
+import { validateLoaded } from '../ingest/validateLoaded';
 
 /**
  * Native DuckDB (@duckdb/node-api): for data larger than a browser holds and as the
@@ -100,26 +103,36 @@ export class NativeEngine implements Engine {
     const head = await readHead(path);
     const format = options.format ?? detectFormat(fileName, head);
     const reader = format ? READERS[format] : undefined;
-    if (!format || !reader) throw new AssayError('input', `the native engine cannot open ${format ?? 'this kind of'} file`, { subject: fileName });
+    // Worded as the wasm engine words it, so a file gets one message on every engine.
+    if (!format) throw new AssayError('input', 'unknown file type: expected Parquet, CSV, JSON Lines or Arrow IPC', { subject: fileName });
+    if (!reader) throw new AssayError('input', `the native engine cannot open ${format === 'arrow' ? 'Arrow IPC' : format} files (the wasm engine can: --engine wasm)`, { subject: fileName });
     const name = options.name ?? sourceNameFor(fileName);
     const staging = `__assay_staging_${Date.now()}`;
     try {
-      const from = reader(quoteLiteral(path));
-      let select = '*';
-      if (options.columns) {
-        const described = await this.query(`DESCRIBE SELECT * FROM ${from}`, namespace);
-        const names = described.toArray().map((r) => String(r.toJSON().column_name));
-        select = projectColumns(fileName, names, options.columns).map(quoteIdent).join(', ');
+      // The same refusals as the wasm readers, with the same messages: JSON Lines is checked
+      // line by line by the same first pass; a CSV whose sniffer fell back to one column is read
+      // again with its header's delimiter, and a failed read names the ragged line.
+      if (format === 'jsonl') await scanJsonLines(await openAsBlob(path), fileName);
+      let from = reader(quoteLiteral(path));
+      const describe = async () => (await this.query(`DESCRIBE SELECT * FROM ${from}`, namespace)).toArray().map((r) => String(r.toJSON().column_name));
+      let names = options.columns || format === 'csv' ? await describe() : [];
+      const delimiter = format === 'csv' ? delimiterOfOneColumnHeader(names) : null;
+      if (delimiter) {
+        from = `read_csv(${quoteLiteral(path)}, ${CSV_OPTIONS}, delim = ${quoteLiteral(delimiter)})`;
+        names = await describe();
       }
+      const select = options.columns ? projectColumns(fileName, names, options.columns).map(quoteIdent).join(', ') : '*';
       const [sha256] = await Promise.all([sha256File(path), this.#conn.run(`CREATE TABLE ${quoteIdent(staging)} AS SELECT ${select} FROM ${from}`)]);
       const columns = await normaliseTimestamps((sql) => this.query(sql, namespace), staging);
+      validateLoaded(columns, fileName);
       const rows = Number((await this.query(`SELECT count(*) AS n FROM ${quoteIdent(staging)}`, namespace)).getChild('n')!.get(0));
       await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(name)}`);
       await this.#conn.run(`ALTER TABLE ${quoteIdent(staging)} RENAME TO ${quoteIdent(name)}`);
       return { name, fileName, format, bytes: info.size, rows, columns, sha256 };
     } catch (error) {
       await this.#conn.run(`DROP TABLE IF EXISTS ${quoteIdent(staging)}`).catch(() => undefined);
-      if (error instanceof AssayError) throw error;
+      if (error instanceof AssayError && error.kind !== 'sql') throw error;
+      if (format === 'csv') throw new AssayError('input', `cannot be read as CSV: ${await csvFailure(error, await openAsBlob(path), path)}`, { subject: fileName, cause: error });
       throw new AssayError('input', `cannot be opened as ${format}: ${messageOf(error)}`, { subject: fileName, cause: error });
     }
   }
@@ -181,7 +194,7 @@ export class NativeEngine implements Engine {
 
 const READERS: Partial<Record<SourceFormat, (path: string) => string>> = {
   parquet: (p) => `read_parquet(${p})`,
-  csv: (p) => `read_csv(${p}, header = true, skip = 0, sample_size = 20480)`,
+  csv: (p) => `read_csv(${p}, ${CSV_OPTIONS})`,
   jsonl: (p) => `read_json(${p}, format = 'newline_delimited')`,
 };
 

@@ -72,19 +72,7 @@ export class NodeEngine implements Engine {
     const parquet = await import('parquet-wasm');
     const backend: DuckBackend = new NodeWasmBackend(db, 'eh');
     const core = new EngineCore(options.wrapBackend ? options.wrapBackend(backend) : backend, parquet, 'wasm-node');
-    // A parquet-wasm panic surfaces as an unhandled rejection; hand it to the load waiting on
-    // it. Anything else keeps Node's default (the process fails).
-    process.on('unhandledRejection', (reason) => {
-      if (!core.panics.report(reason)) throw reason;
-    });
-    process.prependListener('uncaughtException', (error) => {
-      if (core.panics.report(error)) return;
-      // Ours is the only listener: keep Node's default for everything else.
-      if (process.listenerCount('uncaughtException') === 1) {
-        console.error(error);
-        process.exit(1);
-      }
-    });
+    watchPanics(core);
     // A path that does not exist: an INSTALL or autoload miss fails at once instead of hanging.
     await core.init('/nonexistent/assay-duckdb-extensions');
     return new NodeEngine(core);
@@ -115,6 +103,35 @@ export class NodeEngine implements Engine {
     return this.#core.versions();
   }
   async close(): Promise<void> {
-    /* in-memory database: nothing to flush */
+    // In-memory database: nothing to flush; its panics are no longer anyone's.
+    watching.delete(this.#core);
   }
+}
+
+/** The open engines' cores: the process handlers below hand a panic to all of them. */
+const watching = new Set<EngineCore>();
+let handlersInstalled = false;
+
+/**
+ * A parquet-wasm panic surfaces as an unhandled rejection; hand it to the loads waiting on it.
+ * Anything else keeps Node's default (the process fails). The handlers are installed once per
+ * process, not once per engine: a test file that creates eleven engines would otherwise pass
+ * Node's ten-listener limit (MaxListenersExceededWarning).
+ */
+function watchPanics(core: EngineCore): void {
+  watching.add(core);
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  const report = (error: unknown) => [...watching].map((c) => c.panics.report(error)).some(Boolean);
+  process.on('unhandledRejection', (reason) => {
+    if (!report(reason)) throw reason;
+  });
+  process.prependListener('uncaughtException', (error) => {
+    if (report(error)) return;
+    // Ours is the only listener: keep Node's default for everything else.
+    if (process.listenerCount('uncaughtException') === 1) {
+      console.error(error);
+      process.exit(1);
+    }
+  });
 }
