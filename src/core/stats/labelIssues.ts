@@ -180,9 +180,9 @@ FROM ${f} WHERE NOT keep AND k IN (${candidatesSql(plan, tables.features)})`;
 /** The columns the cell's view adds to the source's. */
 export const LABEL_ISSUE_COLUMNS = ['issue_rank', 'suggested_label', 'label_quality'] as const;
 
-/** SQL of the cell's view: the flagged rows of the source, with rank, suggested label and score, by rank. */
+/** SQL of the cell's view: rank, suggested label and score, then the flagged row of the source, by rank. */
 export function flaggedViewSql(input: LabelIssuesInput, tables: LabelIssuesTables): string {
-  return `SELECT s.*, f.issue_rank, ${classList(input.classes)}[f.am + 1] AS suggested_label, f.score AS label_quality
+  return `SELECT f.issue_rank, ${classList(input.classes)}[f.am + 1] AS suggested_label, f.score AS label_quality, s.*
 FROM ${quoteIdent(tables.flags)} AS f JOIN ${quoteIdent(input.source)} AS s ON s.${quoteIdent(input.key)} = f.k
 ORDER BY f.issue_rank`;
 }
