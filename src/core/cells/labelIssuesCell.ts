@@ -178,7 +178,7 @@ export const labelIssuesCell: CellKind<LabelIssuesSpec> = {
     }
     const calibrated = calibrateConfidentJoint(clipDiagonal(raw), labelCounts);
     const prune = pruneCountMatrix(calibrated, spec.min_examples_per_class, spec.frac_noise);
-    await ctx.query(flagsSql(prunePlan(spec.method, prune, labelCounts, spec.min_examples_per_class), tables));
+    await ctx.query(flagsSql(prunePlan(spec.method, prune, labelCounts, spec.min_examples_per_class), tables, k));
     await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${flaggedViewSql(input, tables)}`);
 
     const flaggedPer = new Array<number>(k).fill(0);
@@ -189,7 +189,7 @@ export const labelIssuesCell: CellKind<LabelIssuesSpec> = {
       const o = r.toJSON() as { rank: number; key: string; given: string; suggested: string; label_quality: number };
       return { rank: Number(o.rank), key: String(o.key), given: String(o.given), suggested: String(o.suggested), label_quality: Number(o.label_quality) };
     });
-    const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${Math.trunc(spec.top)}`);
+    const table = await ctx.query(flaggedViewSql(input, tables, spec.top));
     const result: LabelIssuesResult = {
       classes: [...input.classes],
       method: spec.method,
