@@ -156,7 +156,10 @@ export const labelIssuesCell: CellKind<LabelIssuesSpec> = {
     const unknown = Array.from((checks.unknown_labels as { toArray(): unknown[] } | null)?.toArray() ?? [], String);
     if (unknown.length) throw fail(`${spec.label} holds labels that are not classes: ${unknown.map((u) => JSON.stringify(u)).join(', ')}`);
     if (Number(checks.null_keys)) throw fail(`${spec.key} is NULL in ${Number(checks.null_keys)} rows; the key must identify every row`);
-    if (Number(checks.repeated_keys)) throw fail(`${spec.key} repeats (${Number(checks.repeated_keys)} rows share a key); the key must identify every row`);
+    if (Number(checks.repeated_keys)) {
+      const n = Number(checks.repeated_keys);
+      throw fail(`${spec.key} repeats: ${n} ${n === 1 ? 'row repeats a key' : 'rows repeat keys'} already seen; the key must identify every row`);
+    }
     if (Number(checks.wrong_length)) throw fail(`${Number(checks.wrong_length)} rows have a probability list whose length is not ${k}, the number of classes`);
     if (Number(checks.out_of_range)) throw fail(`${Number(checks.out_of_range)} rows have a probability outside [0, 1] or NaN`);
 

@@ -147,6 +147,35 @@ export function labelIssuesSuite(engineName: string, create: () => Promise<Engin
       expect(drill.toArray().map((x) => x.key).sort()).toEqual(['r07', 'r08', 'r10']);
     });
 
+    test('spec problems are diagnostics; bad inputs are refused with messages naming the problem; hostile names stay names', async () => {
+      const diag = (body: string) => labelIssuesCell.parse(body).diagnostics.map((d) => d.message);
+      expect(diag('source: t\nkey: k\nlabel: y\nprobabilities: plist')).toEqual(['probabilities: a list column needs `classes:` giving the order of its values']);
+      expect(diag('source: t\nkey: k\nlabel: y\nprobabilities: {a: pa}')).toEqual(['probabilities: needs at least two classes']);
+      expect(diag('source: t\nkey: k\nlabel: y\nprobabilities: {a: pa, b: pb}\nclasses: [a, c]')).toEqual(['classes: must list exactly the classes of `probabilities`']);
+      expect(diag('source: t\nkey: k\nlabel: y\nprobabilities: {a: pa, b: pb}\nmethod: prune')[0]).toMatch(/^method: must be one of prune_by_noise_rate, /);
+      const refuse = async (body: string) => labelIssuesCell.run(labelIssuesCell.parse(body).spec!, { name: 'bad', query: (sql) => engine.query(sql), params: {} }).then(() => 'ran', (e: Error) => e.message);
+      const handBody = 'source: hand\nkey: key\nlabel: label\nprobabilities: {a: p0, b: p1}';
+      expect(await refuse(handBody)).toBe('bad: label holds labels that are not classes: "c"');
+      await engine.query(`CREATE OR REPLACE TABLE dup AS SELECT * FROM hand UNION ALL SELECT * FROM hand WHERE key = 'r01'`);
+      expect(await refuse('source: dup\nkey: key\nlabel: label\nprobabilities: {a: p0, b: p1, c: p2}')).toBe('bad: key repeats: 1 row repeats a key already seen; the key must identify every row');
+      await engine.query(`CREATE OR REPLACE TABLE ab AS SELECT * FROM hand WHERE label <> 'c'`);
+      expect(await refuse('source: ab\nkey: key\nlabel: label\nprobabilities: plist\nclasses: [a, b]')).toBe('bad: 8 rows have a probability list whose length is not 2, the number of classes');
+      await engine.query(`CREATE OR REPLACE TABLE wide AS SELECT key, label, p0 * 2 AS p0, p1, p2 FROM hand`);
+      expect(await refuse('source: wide\nkey: key\nlabel: label\nprobabilities: {a: p0, b: p1, c: p2}')).toBe('bad: 3 rows have a probability outside [0, 1] or NaN');
+      // A NULL probability leaves its row out, counted.
+      await engine.query(`CREATE OR REPLACE TABLE holes AS SELECT key, label, CASE WHEN key = 'r06' THEN NULL ELSE p0 END AS p0, p1, p2 FROM hand`);
+      expect((await run(engine, 'holes_issues', 'source: holes\nkey: key\nlabel: label\nprobabilities: {a: p0, b: p1, c: p2}')).excluded_null).toBe(1);
+      // Hostile class and column names reach SQL only as literals and identifiers.
+      const evil = `x'); DROP TABLE hand; --`;
+      await engine.query(`CREATE OR REPLACE TABLE ${quoteIdent('evil "t"')} AS SELECT key AS ${quoteIdent('k"ey')}, CASE label WHEN 'a' THEN ${quoteLiteral(evil)} ELSE label END AS ${quoteIdent('la bel')}, p0 AS ${quoteIdent('p "a"')}, p1, p2 FROM hand`);
+      const body = `source: 'evil "t"'\nkey: 'k"ey'\nlabel: la bel\nprobabilities: {${JSON.stringify(evil)}: 'p "a"', b: p1, c: p2}\nclasses: [${JSON.stringify(evil)}, b, c]`;
+      const r = await run(engine, 'evil_issues', body);
+      expect(r.classes[0]).toBe(evil);
+      expect(r.confident_joint).toEqual([[2, 1, 0], [0, 5, 0], [1, 0, 3]]);
+      expect(r.top_flagged.map((x) => [x.key, x.given, x.suggested])).toEqual([['r03', evil, 'b'], ['r09', 'c', evil]]);
+      expect(Number((await engine.query('SELECT count(*) AS n FROM hand')).get(0)!.toJSON().n)).toBe(12);
+    });
+
     test.each(cases.map((c) => [c.name, c] as const))('cleanlab 2.9.0 reference: %s', async (_n, c) => {
       for (const [i, refRun] of c.runs.entries()) {
         const list = i % 2 === 1; // every other run reads the DOUBLE[] column instead
