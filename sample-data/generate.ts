@@ -10,7 +10,7 @@ import { writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Float64, Int32, TimestampMillisecond, Utf8, makeTable, tableToIPC, vectorFromArray } from 'apache-arrow';
+import { Field, Float64, Int32, List, TimestampMillisecond, Utf8, makeTable, tableToIPC, vectorFromArray } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,11 +63,37 @@ interface Row {
   severity_a: number | null;
   severity_b: number | null;
   annotator_email: string | null;
+  p_crack: number;
+  p_dent: number;
+  p_ok: number;
+  p_scratch: number;
+  p_stain: number;
+}
+
+/** Each row's true class, kept beside the rows and never written into the tables (see seeded_truth.csv). */
+const truthOf = new WeakMap<object, string>();
+
+/**
+ * The model's class probabilities (rounded to 4 decimals), consistent with `prediction` (always
+ * the argmax) and with the truth: where the model is right the predicted class gets the row's
+ * `confidence`; where it is wrong it is unsure (0.40–0.60) and the true class comes second. So
+ * labels that disagree with the truth stand out, as a calibrated model would show them. Drawn
+ * from a stream of their own, so no other column changes.
+ */
+function probabilities(r: ReturnType<typeof rng>, truth: string, prediction: string, confidence: number): Record<`p_${(typeof TAXONOMY)[number]}`, number> {
+  const top = prediction === truth ? confidence : 0.4 + 0.2 * r.next();
+  const second = prediction === truth ? 0 : Math.min(top - 0.01, (1 - top) * (0.75 + 0.2 * r.next()));
+  const rest = 1 - top - second;
+  const w = TAXONOMY.map((c) => (c === prediction || (c === truth && prediction !== truth) ? 0 : 0.2 + r.next()));
+  const total = w.reduce((a, b) => a + b, 0);
+  const p = TAXONOMY.map((c, i) => Math.round((c === prediction ? top : c === truth ? second : (rest * w[i]!) / total) * 10_000) / 10_000);
+  return { p_crack: p[0]!, p_dent: p[1]!, p_ok: p[2]!, p_scratch: p[3]!, p_stain: p[4]! };
 }
 
 /** One version of the defects table. `drift` switches on the seeded differences of the vendor batch. */
 function defects(seed: number, n: number, drift: boolean): Row[] {
   const r = rng(seed);
+  const rp = rng(seed ^ 0x5eed);
   const batch = drift ? 'vendorB-2026-10' : 'baseline-2026-03';
   const shares = drift ? [0.1, 0.1, 0.4, 0.3, 0.1] : [0.12, 0.13, 0.5, 0.15, 0.1];
   const start = Date.UTC(drift ? 2026 : 2026, drift ? 9 : 2, 1);
@@ -102,7 +128,7 @@ function defects(seed: number, n: number, drift: boolean): Row[] {
     else if (w < 0.011) label = 'dent ';
     else if (w < 0.013) label = 'unknown';
     else if (w < 0.016) label = null;
-    rows.push({
+    const fields = {
       image_id: id,
       vendor_batch: batch,
       captured_at: start + i * 60_000 * r.int(1, 5),
@@ -123,15 +149,23 @@ function defects(seed: number, n: number, drift: boolean): Row[] {
       severity_b: truth === 'ok' ? 0 : sevB,
       // Personal data that must be masked before a sample reaches reviewers.
       annotator_email: r.next() < 0.3 ? `annotator${r.int(1, 9)}@vendor${drift ? 'b' : 'a'}.example.com` : null,
-    });
+    };
+    const row: Row = { ...fields, ...probabilities(rp, truth, prediction, fields.confidence) };
+    truthOf.set(row, truth);
+    rows.push(row);
   }
   // Exact duplicates (whole row repeated) and key duplicates (same image_id, another label).
   const exact = drift ? 12 : 5;
-  for (let k = 0; k < exact; k++) rows.push({ ...rows[r.int(0, n - 1)]! });
+  const copy = (base: Row, change: Partial<Row> = {}) => {
+    const row = { ...base, ...change };
+    truthOf.set(row, truthOf.get(base)!);
+    return row;
+  };
+  for (let k = 0; k < exact; k++) rows.push(copy(rows[r.int(0, n - 1)]!));
   const keyDup = drift ? 8 : 3;
   for (let k = 0; k < keyDup; k++) {
     const base = rows[r.int(0, n - 1)]!;
-    rows.push({ ...base, label: base.label === 'crack' ? 'scratch' : 'crack', captured_at: base.captured_at + 3_600_000 });
+    rows.push(copy(base, { label: base.label === 'crack' ? 'scratch' : 'crack', captured_at: base.captured_at + 3_600_000 }));
   }
   return rows;
 }
@@ -163,8 +197,10 @@ function ratings(seed: number): Rating[] {
   return out;
 }
 
-function defectsTable(rows: Row[]) {
+/** The defects table as Arrow; `withList` adds `probs`, the five probabilities as one LIST<DOUBLE> in taxonomy order. */
+function defectsTable(rows: Row[], withList = false) {
   const col = <K extends keyof Row>(k: K) => rows.map((x) => x[k]);
+  const list = withList ? { probs: vectorFromArray(rows.map((x) => TAXONOMY.map((c) => x[`p_${c}`])), new List(new Field('item', new Float64(), true))) } : {};
   return makeTable({
     image_id: vectorFromArray(col('image_id'), new Utf8()),
     vendor_batch: vectorFromArray(col('vendor_batch'), new Utf8()),
@@ -182,6 +218,8 @@ function defectsTable(rows: Row[]) {
     severity_a: vectorFromArray(col('severity_a'), new Int32()),
     severity_b: vectorFromArray(col('severity_b'), new Int32()),
     annotator_email: vectorFromArray(col('annotator_email'), new Utf8()),
+    ...Object.fromEntries(TAXONOMY.map((c) => [`p_${c}`, vectorFromArray(col(`p_${c}`), new Float64())])),
+    ...list,
   } as never);
 }
 
@@ -220,6 +258,24 @@ function writeCsv(path: string, rows: object[]) {
   const keys = Object.keys(rows[0]!);
   const lines = [keys.join(','), ...rows.map((row) => keys.map((k) => csvValue((row as Record<string, unknown>)[k])).join(','))];
   writeFileSync(path, lines.join('\n') + '\n');
+}
+
+/**
+ * The generator's record of vendor batch B's true classes, one row per image_id (its first
+ * row): `mislabeled` is true where the final label is a taxonomy class other than the truth.
+ * Kept out of the defects tables and the manifest; it is there to score label-error finders.
+ */
+function writeSeededTruth(path: string, rows: Row[]) {
+  const seen = new Set<string>();
+  const out: object[] = [];
+  for (const row of rows) {
+    if (seen.has(row.image_id)) continue;
+    seen.add(row.image_id);
+    const truth = truthOf.get(row)!;
+    const mislabeled = row.label !== null && (TAXONOMY as readonly string[]).includes(row.label) && row.label !== truth;
+    out.push({ image_id: row.image_id, true_label: truth, mislabeled });
+  }
+  writeCsv(path, out);
 }
 
 /** The dataset's manifest: both versions with their files' checksums, and the schema contract. */
@@ -262,9 +318,10 @@ export function generate(outDir = here) {
   const v1 = defects(20260301, 3000, false);
   const v2 = defects(20261001, 2500, true);
   writeParquet(join(outDir, 'defects_v1.parquet'), defectsTable(v1));
-  writeParquet(join(outDir, 'defects_v2.parquet'), defectsTable(v2));
+  writeParquet(join(outDir, 'defects_v2.parquet'), defectsTable(v2, true));
   writeCsv(join(outDir, 'defects_v1.csv'), v1);
   writeCsv(join(outDir, 'defects_v2.csv'), v2);
+  writeSeededTruth(join(outDir, 'seeded_truth.csv'), v2);
   const rt = ratings(20261101);
   writeParquet(join(outDir, 'ratings.parquet'), ratingsTable(rt));
   writeCsv(join(outDir, 'ratings.csv'), rt);

@@ -14,6 +14,7 @@ import { quoteIdent } from '../core/sql/quote';
 import { dropAliasSql } from '../core/sql/namespace';
 import { sourceNameFor } from '../core/sourceName';
 import type { ConfusionSpec } from '../core/cells/confusionCell';
+import { labelIssuesCellRowsSql, type LabelIssuesSpec } from '../core/cells/labelIssuesCell';
 import { AssayError } from '../core/errors';
 import { foldReviewLog, lastUndoable } from '../core/review/foldReviewLog';
 import { mergeReviewEvents, parseReviewLog, serializeReviewLog } from '../core/review/reviewLogFile';
@@ -421,8 +422,14 @@ export class NotebookSession {
   /** Show the rows whose reference and compared labels are this pair (a confusion cell's drill-down). */
   async drillDown(cellName: string, reference: string, compared: string, group: string | null = null): Promise<void> {
     const key = cellName.toLowerCase();
-    const spec = this.#analysis.cells.get(key)?.spec as ConfusionSpec | null | undefined;
-    if (!spec) return;
+    const cell = this.#analysis.cells.get(key);
+    if (!cell?.spec) return;
+    if (cell.block.kind === 'label_issues') {
+      // A label_issues cell's joint: given label × the class the confident joint counts the row under.
+      await this.#showRows(key, { title: `given ${reference} → ${compared}`, reference, compared, sql: labelIssuesCellRowsSql(cell.spec as LabelIssuesSpec, cell.block.name, reference, compared) });
+      return;
+    }
+    const spec = cell.spec as ConfusionSpec;
     const sql = confusionRowsSql(spec.source, spec.reference, spec.compared, reference, compared, spec.by && group !== null ? { column: spec.by, value: group } : undefined);
     const title = `${reference} → ${compared}${group ? ` · ${group}` : ''}`;
     await this.#showRows(key, { title, reference, compared, group, sql });

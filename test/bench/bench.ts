@@ -100,6 +100,9 @@ function memorySampler(marker: string) {
   };
 }
 
+/** The bench data's eight classes. */
+const CLASSES = Array.from({ length: 8 }, (_, j) => `class_${j}`);
+
 const CELLS = (table: string) => ({
   profile: `source: ${table}\nkey: image_id`,
   checks: `source: ${table}\nkey: image_id\nrules:\n  - not_null: lux\n    mostly: 0.95\n  - unique: image_id\n  - in_set: label\n    values: [class_0, class_1, class_2, class_3, class_4, class_5, class_6, class_7]\n  - between: confidence\n    min: 0.5\n    max: 1\n  - matches: image_id\n    pattern: '^img_[0-9]{9}$'`,
@@ -107,6 +110,9 @@ const CELLS = (table: string) => ({
   agreement: `source: ${table}\nitem: item_id\nrater: rater\nlabel: label`,
   sample: `source: ${table}\nstratify: label\nkey: image_id\nfraction: 0.05\nmin_per_class: 5\nseed: 20261122`,
   chart: `source: ${table}\nmark: histogram\nx: lux\nbins: 40\nfill: vendor`,
+  // Model probabilities per class for label_issues (issue 22), from the prediction and its confidence.
+  sql: `SELECT image_id, label, ${CLASSES.map((c, j) => `CASE WHEN prediction = '${c}' THEN confidence ELSE (1 - confidence) / 7 END AS p_${j}`).join(', ')} FROM ${table}`,
+  label_issues: `source: sql_cell\nkey: image_id\nlabel: label\nprobabilities: {${CLASSES.map((c, j) => `${c}: p_${j}`).join(', ')}}`,
 });
 
 /** The whole bench notebook (every cell above), as its text. */

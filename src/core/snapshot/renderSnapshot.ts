@@ -32,7 +32,7 @@ function table(header: string[], rows: unknown[][], cls = ''): string {
 }
 
 /** A heat-shaded HTML table for a matrix (readable without script or SVG). */
-function heatmap(classes: string[], matrix: number[][], shown: number[][]): string {
+function heatmap(classes: string[], matrix: number[][], shown: number[][], corner = 'reference ↓ / compared →'): string {
   const max = Math.max(1e-12, ...shown.flat());
   const cells = classes
     .map((ref, i) => {
@@ -47,7 +47,7 @@ function heatmap(classes: string[], matrix: number[][], shown: number[][]): stri
       return `<tr><th>${e(ref)}</th>${tds}</tr>`;
     })
     .join('');
-  return `<table class="heat"><thead><tr><th>reference ↓ / compared →</th>${classes.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead><tbody>${cells}</tbody></table>`;
+  return `<table class="heat"><thead><tr><th>${e(corner)}</th>${classes.map((c) => `<th>${e(c)}</th>`).join('')}</tr></thead><tbody>${cells}</tbody></table>`;
 }
 
 /** Aggregates of one cell as HTML, by kind. Raw rows appear only as a SQL cell's first rows. */
@@ -113,6 +113,23 @@ function renderCell(kind: string, r: Result): string {
     }
     case 'chart':
       return svgChart(r as unknown as ChartResult);
+    case 'label_issues': {
+      const classes = (r.classes as string[]) ?? [];
+      const joint = (r.confident_joint as number[][]) ?? [];
+      // Shade the off-diagonal (the estimated errors) only; the diagonal would dwarf it.
+      const off = joint.map((row, i) => row.map((v, j) => (i === j ? 0 : v)));
+      const pct = (x: unknown, d = 2) => (x === null || x === undefined ? '—' : `${((x as number) * 100).toFixed(d)} %`);
+      const top = ((r.top_flagged as Result[]) ?? []).slice(0, 10);
+      return `<p class="meta">${num(r.flagged)} of ${num(r.rows)} records flagged (${pct(r.flagged_share, 1)}) · estimated noise rate ${pct(r.noise_rate)} · ${e(String(r.method))}, ranked by ${e(String(r.rank_by))}</p>${heatmap(
+        classes,
+        joint,
+        off,
+        'given ↓ / suggested →',
+      )}${table(
+        ['given label', 'records', 'estimated noise rate', 'flagged', 'share flagged'],
+        ((r.per_class as Result[]) ?? []).map((c) => [c.class, c.given, pct(c.noise_rate), c.flagged, pct(c.flagged_share, 1)]),
+      )}${top.length ? `<p class="meta">most likely mislabeled (first ${top.length})</p>${table(['rank', 'key', 'given', 'suggested', 'label quality'], top.map((x) => [x.rank, x.key, x.given, x.suggested, x.label_quality]))}` : ''}`;
+    }
     case 'sample': {
       // The per-class sizes only: the sampled keys are rows, and a snapshot holds no rows.
       const per = (r.per_class as Result[]) ?? [];

@@ -6,6 +6,8 @@ export type ColumnClass = 'numeric' | 'temporal' | 'boolean' | 'text' | 'other';
 /** The class of a DuckDB type name. */
 export function columnClass(type: string): ColumnClass {
   const t = type.toUpperCase();
+  // Lists, arrays, structs and maps of numbers are not numbers (`DOUBLE[]` starts like `DOUBLE`).
+  if (/\]$|^(STRUCT|MAP|UNION)/.test(t)) return 'other';
   if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|DECIMAL)/.test(t)) return 'numeric';
   if (/^(DATE|TIMESTAMP|TIME)/.test(t)) return 'temporal';
   if (t === 'BOOLEAN') return 'boolean';

@@ -9,6 +9,7 @@ import DriftOutput from './DriftOutput.svelte';
 import SampleOutput from './SampleOutput.svelte';
 import ReviewOutput from './ReviewOutput.svelte';
 import ChartOutput from './ChartOutput.svelte';
+import LabelIssuesOutput from './LabelIssuesOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -28,4 +29,5 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   sample: SampleOutput as Component<OutputProps>,
   review: ReviewOutput,
   chart: ChartOutput as Component<OutputProps>,
+  label_issues: LabelIssuesOutput,
 };

@@ -43,3 +43,44 @@ test('charts become static SVG from the aggregated rows: one rect per bar segmen
   expect(facets.match(/<svg /g)).toHaveLength(2);
   expect(facets).toContain('batch = A');
 });
+
+test('a label_issues cell: the calibrated joint shaded off the diagonal only, noise rates per class, the first flagged records as text', () => {
+  const evil = '<img src=x onerror=alert(5)>';
+  const text = '```label_issues li\nsource: t\nkey: k\nlabel: y\nprobabilities: {a: pa, b: pb}\n```\n';
+  const results: NotebookResults = {
+    notebook: 'li.assay.md',
+    engine: { name: 'wasm-node', version: 'v1.4.3' },
+    sources: [],
+    cells: [
+      {
+        name: 'li',
+        kind: 'label_issues',
+        status: 'ok',
+        result: {
+          classes: ['a', evil],
+          method: 'prune_by_noise_rate',
+          rank_by: 'self_confidence',
+          rows: 10,
+          flagged: 2,
+          flagged_share: 0.2,
+          noise_rate: 0.2,
+          confident_joint: [[5, 1], [1, 3]],
+          per_class: [
+            { class: 'a', given: 6, threshold: 0.7, noise_rate: 1 / 6, flagged: 1, flagged_share: 1 / 6 },
+            { class: evil, given: 4, threshold: 0.6, noise_rate: 0.25, flagged: 1, flagged_share: 0.25 },
+          ],
+          top_flagged: [{ rank: 1, key: evil, given: 'a', suggested: evil, label_quality: 0.1 }],
+        },
+      },
+    ],
+  };
+  const html = renderSnapshot(text, results, { app: 'Assay test', ranAt: '2026-12-02T00:00:00Z' });
+  expect(html).not.toMatch(/<img/i);
+  expect(html).toContain('2 of 10 records flagged (20.0 %) · estimated noise rate 20.00 %');
+  expect(html).toContain('given ↓ / suggested →');
+  // The diagonal (5 and 3) is unshaded; both off-diagonal cells (1) are at full strength.
+  expect(html).toContain('<td style="background: rgba(37, 99, 235, 0.000); color: #1d2329">5</td>');
+  expect(html.match(/rgba\(37, 99, 235, 1\.000\); color: #fff">1</g)).toHaveLength(2);
+  expect(html).toContain('<td>25.00 %</td>');
+  expect(html).toContain('&lt;img src=x onerror=alert(5)&gt;');
+});
