@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -16,17 +16,15 @@ const notebooks = readdirSync(dir).filter((f) => f.endsWith('.assay.md')).sort()
  * in CI a missing file is a failure.
  */
 describe('example notebooks', () => {
-  let engine: NodeEngine;
-  beforeAll(async () => {
-    engine = await NodeEngine.create();
-  });
-  afterAll(() => engine?.close());
+  // One engine per notebook: a run seals its engine once the sources are open (see
+  // src/engine/sandbox.ts), and a sealed engine reads no more CSV files.
 
   test('there are at least three', () => expect(notebooks.length).toBeGreaterThanOrEqual(3));
 
   for (const name of notebooks) {
     test(name, async () => {
-      const { results, diagnostics } = await runNotebookFile(join(dir, name), engine);
+      const engine = await NodeEngine.create();
+      const { results, diagnostics } = await runNotebookFile(join(dir, name), engine).finally(() => engine.close());
       expect(diagnostics).toEqual([]);
       for (const s of results.sources) expect(s.matches, `${s.name} fingerprint`).toBe(true);
       for (const c of results.cells) expect(c.status, `${c.name}: ${c.error}`).toBe('ok');
