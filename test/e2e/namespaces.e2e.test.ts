@@ -70,8 +70,9 @@ describe('one namespace per notebook, in Chromium', () => {
     await s.page.locator('[data-testid=example]').filter({ hasText: LABELS }).click();
     await expect.poll(() => shown(s), { timeout: 20_000 }).toEqual(labelsBefore);
     expect(Object.values(await s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status')))).every((x) => x === 'ok')).toBe(true);
-    // defects_v1, defects_v2 and ratings: drift's manifest names the same two defects files.
-    expect(await ingests(s)).toBe(3);
+    // defects_v1, defects_v2, seeded_truth and ratings: drift's manifest names the same two
+    // defects files, which are not read again.
+    expect(await ingests(s)).toBe(4);
     expect(await errorNotices(s)).toEqual([]);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
   });
