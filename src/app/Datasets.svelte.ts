@@ -117,7 +117,7 @@ export class Datasets {
       }
       if (parts.length === 1 && plan.files.length === 1) tables[plan.version] = parts[0]!;
       else if (parts.length) {
-        const union = `CREATE OR REPLACE VIEW ${quoteIdent(plan.source)} AS ${parts.map((t) => `SELECT * FROM ${quoteIdent(t)}`).join(' UNION ALL BY NAME ')}`;
+        const union = plan.unionSql(plan.source, parts)!;
         await this.#host.query(union, FILES_NAMESPACE).catch((e) => this.#notify('error', `${plan.source}: ${messageOf(e)}`));
         this.#views = [...this.#views.filter((v) => v !== union), union];
         tables[plan.version] = plan.source;

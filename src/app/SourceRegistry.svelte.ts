@@ -55,9 +55,10 @@ export class SourceRegistry {
     this.#host = host;
   }
 
-  /** The loaded file with this key, if any. */
-  byKey(key: string): FileSource | undefined {
-    return this.files.find((f) => f.key === key) ?? this.#aliases.get(key);
+  /** The loaded file with this key (and these columns, the key of a projected load), if any. */
+  byKey(key: string, columns?: string[]): FileSource | undefined {
+    const full = loadKey(key, columns);
+    return this.files.find((f) => f.key === full) ?? this.#aliases.get(full);
   }
 
   /** The loaded file with this file name (and these columns), if any; the latest one wins. */
@@ -71,8 +72,8 @@ export class SourceRegistry {
    * version's); another is chosen when that one is taken.
    */
   open(file: File, options: { key?: string; columns?: string[]; table?: string } = {}): Promise<FileSource> {
-    const key = (options.key ?? fileKey(file)) + (options.columns ? `|${options.columns.join(',')}` : '');
-    const known = this.byKey(key);
+    const key = loadKey(options.key ?? fileKey(file), options.columns);
+    const known = this.files.find((f) => f.key === key) ?? this.#aliases.get(key);
     if (known) return Promise.resolve(known);
     const pending = this.#pending.get(key);
     if (pending) return pending;
@@ -135,6 +136,11 @@ export class SourceRegistry {
     }
     return failed;
   }
+}
+
+/** A load's key: the file's, and the columns when only some are loaded. */
+function loadKey(key: string, columns: string[] | undefined): string {
+  return columns ? `${key}|${columns.join(',')}` : key;
 }
 
 function sameColumns(a: string[] | undefined, b: string[] | undefined): boolean {

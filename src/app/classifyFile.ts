@@ -1,3 +1,5 @@
+import { detectFormat } from '../engine/ingest/detectFormat';
+
 /** What a picked or dropped file is to the app. */
 export type FileKind = 'data' | 'notebook' | 'manifest' | 'unsupported';
 
@@ -13,7 +15,7 @@ export async function classifyFile(file: File): Promise<FileKind> {
   if (name.endsWith('.assay.md')) return 'notebook';
   if (name.endsWith('.json')) return 'manifest';
   if (DATA.test(name)) return 'data';
+  // No name to go by: only the engine's magic-byte test (Parquet, Arrow) may say it is data.
   const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-  const ascii = String.fromCharCode(...head.subarray(0, 6));
-  return ascii.startsWith('PAR1') || ascii === 'ARROW1' ? 'data' : 'unsupported';
+  return detectFormat('', head) ? 'data' : 'unsupported';
 }

@@ -423,7 +423,7 @@ export class Workbench {
     let loaded = fileName ? this.#loadedFor(fileName, ref) : undefined;
     if (!loaded && baseUrl && ref.path) {
       const url = new URL(ref.path, baseUrl).href;
-      loaded = this.registry.byKey(`url:${url}${ref.columns ? `|${ref.columns.join(',')}` : ''}`);
+      loaded = this.registry.byKey(`url:${url}`, ref.columns);
       if (!loaded) {
         const res = await fetch(url);
         if (!res.ok) throw new AssayError('input', `cannot be fetched (HTTP ${res.status})`, { subject: ref.path });

@@ -15,6 +15,8 @@ import { ingestParquet } from './ingest/ingestParquet';
 import { sha256Blob } from './sha256Blob';
 import { PanicWatch } from './ingest/PanicWatch';
 import { sandboxSettings } from './sandbox';
+import { writeParquet } from './writeParquet';
+import { useNamespaceSql } from '../core/sql/namespace';
 import { projectColumns } from './ingest/projectColumns';
 
 const READERS: Record<SourceFormat, (ctx: IngestContext) => Promise<void>> = {
@@ -37,11 +39,6 @@ export function offlineSettings(extensionRepository: string): string[] {
     'SET autoload_known_extensions = false',
     `SET custom_extension_repository = ${quoteLiteral(extensionRepository)}`,
   ];
-}
-
-/** A namespace is a plain lowercase identifier, so it is one schema name on every engine. */
-export function checkNamespace(namespace: string): void {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(namespace)) throw new AssayError('internal', `not a namespace name: ${JSON.stringify(namespace)}`);
 }
 
 /** Computes a file's SHA-256 as hex; calls checkCancelled as it goes, which throws to stop it. */
@@ -125,9 +122,7 @@ export class EngineCore {
   /** Make `namespace` the schema statements run in (created on first use). Inside #exclusive only. */
   async #use(namespace: string, op: Operation): Promise<void> {
     if (namespace === this.#schema) return;
-    checkNamespace(namespace);
-    await this.#run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`, op);
-    await this.#run(`SET schema = ${quoteLiteral(namespace)}`, op);
+    for (const sql of useNamespaceSql(namespace)) await this.#run(sql, op);
     this.#schema = namespace;
   }
 
@@ -140,9 +135,7 @@ export class EngineCore {
       await this.#use(namespace, op);
       const ipc = await this.#run(sql, op);
       try {
-        const table = this.#parquet.Table.fromIPCStream(ipc);
-        const props = new this.#parquet.WriterPropertiesBuilder().setCompression(this.#parquet.Compression.SNAPPY).setMaxRowGroupSize(1_000_000).build();
-        return this.#parquet.writeParquet(table, props);
+        return writeParquet(this.#parquet, ipc);
       } catch (cause) {
         throw new AssayError('engine', `cannot write Parquet: ${messageOf(cause)}`, { cause });
       }

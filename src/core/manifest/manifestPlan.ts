@@ -6,8 +6,11 @@ export interface VersionPlan {
   version: string;
   source: string;
   files: { entry: ManifestFile; table: string }[];
-  /** SQL defining a view `name` as the union of the files, or null for a single file. */
-  unionSql(name?: string): string | null;
+  /**
+   * SQL defining a view `name` as the union of the files (or of `tables`, the names they were
+   * loaded under when those differ), or null for a single file.
+   */
+  unionSql(name?: string, tables?: readonly string[]): string | null;
 }
 
 /** The tables to load for each version (a single file loads straight into the source's name). */
@@ -15,8 +18,8 @@ export function manifestPlan(manifest: Manifest): VersionPlan[] {
   return manifest.versions.map((v) => {
     const source = versionSourceName(manifest, v.version);
     const files = v.files.map((entry, j) => ({ entry, table: v.files.length === 1 ? source : `${source}__part${j + 1}` }));
-    const unionSql = (name = source) =>
-      files.length === 1 ? null : `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${files.map((f) => `SELECT * FROM ${quoteIdent(f.table)}`).join(' UNION ALL BY NAME ')}`;
+    const unionSql = (name = source, tables: readonly string[] = files.map((f) => f.table)) =>
+      files.length === 1 ? null : `CREATE OR REPLACE VIEW ${quoteIdent(name)} AS ${tables.map((t) => `SELECT * FROM ${quoteIdent(t)}`).join(' UNION ALL BY NAME ')}`;
     return { version: v.version, source, files, unionSql };
   });
 }

@@ -1,4 +1,4 @@
-import { quoteIdent } from './quote';
+import { quoteIdent, quoteLiteral } from './quote';
 
 /**
  * Namespaces: each open notebook runs its SQL in a DuckDB schema of its own, so its sources
@@ -17,6 +17,15 @@ export const SCRATCH_NAMESPACE = 'scratch';
 export function notebookNamespace(id: string): string {
   const slug = id.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
   return `nb_${slug || 'x'}_${hash(id)}`;
+}
+
+/**
+ * The statements that make `namespace` the schema later statements run in (created on first
+ * use). A namespace is a plain lowercase identifier, so it is one schema name on every engine.
+ */
+export function useNamespaceSql(namespace: string): string[] {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(namespace)) throw new Error(`not a namespace name: ${JSON.stringify(namespace)}`);
+  return [`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`, `SET schema = ${quoteLiteral(namespace)}`];
 }
 
 /** A file's table seen from a namespace: `CREATE OR REPLACE VIEW "name" AS SELECT * FROM assay_files."table"`. */

@@ -60,7 +60,7 @@ export function secondStatementLine(sql: string): number | null {
       advance(end < 0 ? n : end + tag[0].length);
     } else if (ch === ';') {
       const rest = sql.slice(i + 1);
-      if (secondStatementLine(rest) !== null || hasCode(rest)) return line + (rest.match(/^\s*/)![0].split('\n').length - 1);
+      if (hasCode(rest)) return line + (rest.match(/^\s*/)![0].split('\n').length - 1);
       advance(i + 1);
     } else advance(i + 1);
   }

@@ -13,7 +13,8 @@ import type { Engine, EngineVersions, OpenFileOptions, SourceFormat, SourceInfo 
 import { detectFormat } from '../ingest/detectFormat';
 import { projectColumns } from '../ingest/projectColumns';
 import { sandboxSettings } from '../sandbox';
-import { checkNamespace } from '../EngineCore';
+import { writeParquet } from '../writeParquet';
+import { useNamespaceSql } from '../../core/sql/namespace';
 import { CSV_OPTIONS, csvFailure, delimiterOfOneColumnHeader } from '../ingest/ingestCsv';
 import { scanJsonLines } from '../ingest/ingestJsonLines';
 import { validateLoaded } from '../ingest/validateLoaded';
@@ -73,9 +74,7 @@ export class NativeEngine implements Engine {
   /** Make `namespace` the schema statements run in (see Engine.query). */
   async #use(namespace: string): Promise<void> {
     if (namespace === this.#schema) return;
-    checkNamespace(namespace);
-    await this.#conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(namespace)}`);
-    await this.#conn.run(`SET schema = ${quoteLiteral(namespace)}`);
+    for (const sql of useNamespaceSql(namespace)) await this.#conn.run(sql);
     this.#schema = namespace;
   }
 
@@ -156,10 +155,7 @@ export class NativeEngine implements Engine {
   async exportParquet(sql: string, namespace = 'main'): Promise<Uint8Array> {
     await this.#use(namespace);
     if (this.#sealed) {
-      const parquet = await import('parquet-wasm');
-      const table = parquet.Table.fromIPCStream(tableToIPC(await this.query(sql, namespace), 'stream'));
-      const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression.SNAPPY).setMaxRowGroupSize(1_000_000).build();
-      return parquet.writeParquet(table, props);
+      return writeParquet(await import('parquet-wasm'), tableToIPC(await this.query(sql, namespace), 'stream'));
     }
     const dir = await mkdtemp(join(tmpdir(), 'assay-native-'));
     try {
