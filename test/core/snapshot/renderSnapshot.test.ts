@@ -35,7 +35,9 @@ test('charts become static SVG from the aggregated rows: one rect per bar segmen
   expect(bars.match(/<rect /g)).toHaveLength(4);
   expect(bars).not.toContain('<script>');
   expect(bars).toContain('&lt;script&gt;');
-  expect(bars).toContain('>NULL<');
+  // A real NULL category reads ⟨null⟩ (displayLabel), never the text NULL.
+  expect(bars).toContain('>⟨null⟩<');
+  expect(bars).not.toContain('>NULL<');
   // Stacked: a's two segments reach 5, the tallest stack, as does the evil bar: both tops at the same height.
   const tops = [...bars.matchAll(/<rect x="[\d.]+" y="([\d.]+)"/g)].map((m) => Number(m[1]));
   expect(tops[1]).toBeCloseTo(tops[2]!, 5);
