@@ -222,15 +222,18 @@ export function suggestRules(profile: ProfileResult, evidence: SuggestionEvidenc
 
 /**
  * The YAML body of a `checks` cell holding these rules, each preceded by a comment saying why
- * it was suggested (comments are part of the cell's text and do not change its spec).
+ * it was suggested (comments are part of the cell's text and do not change its spec), and by
+ * what it contradicts in a schema contract, if anything (see contractConflicts).
  */
-export function suggestionsBody(source: string, key: string | undefined, rules: readonly SuggestedRule[]): string {
+export function suggestionsBody(source: string, key: string | undefined, rules: readonly SuggestedRule[], conflicts: Record<string, string> = {}): string {
   const doc = new Document({ source, ...(key ? { key } : {}), rules: rules.map((r) => r.item) });
   const seq = doc.get('rules', true) as YAMLSeq | undefined;
+  const line = (s: string) => s.replace(/\s*\n\s*/g, ' ');
   if (isSeq(seq)) {
     seq.items.forEach((node, i) => {
       if (!isMap(node)) return;
-      (node as YAMLMap).commentBefore = ` why: ${rules[i]!.reason.replace(/\s*\n\s*/g, ' ')}`;
+      const conflict = conflicts[rules[i]!.name];
+      (node as YAMLMap).commentBefore = ` why: ${line(rules[i]!.reason)}${conflict ? `\n contradicts the contract: ${line(conflict)}` : ''}`;
       const values = (node as YAMLMap).get('values', true);
       if (isSeq(values)) values.flow = true;
     });
