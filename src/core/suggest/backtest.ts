@@ -105,11 +105,11 @@ export function contractConflicts(rules: readonly SuggestedRule[], contract: Con
   return out;
 }
 
-/** A backtest cell as a few characters: `0`, `✗ 36` (failing rows), `✗ 1.2 %` (a NULL share), `✗ 1 rows`, `no column`. */
-export function backtestCellText(c: BacktestCell): string {
+/** A backtest cell as a few characters: `0`, `✗ 36` (failing rows), `✗ 1.2 % NULL` (a NULL share), `✗ 1 rows`, `no column`; counts written by `count`. */
+export function backtestCellText(c: BacktestCell, count: (n: number) => string = String): string {
   if (c.error) return 'no column';
   const mark = c.passed ? '' : '✗ ';
-  if (c.failing_rows === null) return `${mark}${c.observed ?? ''} rows`;
+  if (c.failing_rows === null) return `${mark}${c.observed === null ? '' : count(c.observed)} rows`;
   if (c.observed !== null && c.failing_share !== null) return `${mark}${+(c.observed * 100).toFixed(2)} % NULL`;
-  return `${mark}${c.failing_rows}`;
+  return `${mark}${count(c.failing_rows)}`;
 }
