@@ -108,7 +108,7 @@ export async function suggestCommand(a: SuggestArgs, engine: Engine): Promise<st
       versions,
     );
     const header = ['rule', ...bt.versions.map((v) => `${v.label}, ${v.rows} rows`), ...(contract ? ['contract'] : [])];
-    const rows = bt.rules.map((r) => [r.name, ...r.cells.map(backtestCellText), ...(contract ? [conflicts[r.name] ?? ''] : [])]);
+    const rows = bt.rules.map((r) => [r.name, ...r.cells.map((c) => backtestCellText(c)), ...(contract ? [conflicts[r.name] ?? ''] : [])]);
     const cell = (s: string) => s.replaceAll('|', '\\|');
     out += `Backtest of the suggested rules: failing rows on each version (✗ = the rule fails there).\n\n`;
     out += [header, header.map(() => '---'), ...rows].map((r) => `| ${r.map(cell).join(' | ')} |`).join('\n') + '\n\n';

@@ -73,6 +73,16 @@ describe('assay suggest', () => {
     expect(cellOf(r.stdout)).toContain("# contradicts the contract: allows 768, outside the contract's 1024");
   }, 120_000);
 
+  test('native DuckDB prints the same cell and backtest as DuckDB-WASM', async () => {
+    const dir = project();
+    const args = ['suggest', join(dir, 'data', 'defects_v1.parquet'), '--key', 'image_id', '--against', join(dir, 'data', 'defects_v2.parquet')];
+    const wasm = await cli(...args);
+    const native = await cli(...args, '--engine', 'native');
+    expect(native.code).toBe(0);
+    expect(native.stdout).toBe(wasm.stdout);
+    expect(wasm.stdout).toContain('| vendor_batch_in_set | 0 | ✗ 2520 |');
+  }, 120_000);
+
   test('--against backtests a file on others of the same shape; options are checked', async () => {
     const dir = project();
     const r = await cli('suggest', join(dir, 'data', 'defects_v1.parquet'), '--against', join(dir, 'data', 'defects_v2.parquet'), '--in-set-max', '3', '--margin', '0', '--row-band', '0.1');

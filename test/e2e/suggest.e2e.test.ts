@@ -88,7 +88,7 @@ describe('suggested checks in Chromium', () => {
     for (const [width, height] of [
       [1440, 900],
       [1024, 768],
-    ]) {
+    ] as const) {
       await s.page.setViewportSize({ width, height });
       await panel.scrollIntoViewIfNeeded();
       // The rows the contract marks, in view.

@@ -153,6 +153,17 @@ describe('suggestions on a small table', () => {
     expect((await suggestChecks(q, 't', withRepeats)).rules.some((r) => r.type === 'unique')).toBe(false);
   });
 
+  test('hostile column names and values stay names and values: the body parses and passes', async () => {
+    await q(`CREATE TABLE hostile AS SELECT * FROM (VALUES ('x''); DROP TABLE t; --', 1), ('ok', 2), ('a"b', 3)) v("label"" ; DROP TABLE t", "9 lives")`);
+    const { rules, body } = await suggestChecks(q, 'hostile', await profile('source: hostile'));
+    expect(rules.map((r) => r.name)).toEqual(['row_count', 'label_DROP_TABLE_t_not_null', 'label_DROP_TABLE_t_unique', 'c_9_lives_not_null', 'c_9_lives_in_set']);
+    const { spec, diagnostics } = checksCell.parse(body);
+    expect(diagnostics).toEqual([]);
+    const out = await checksCell.run(spec!, { name: 'hostile_checks', query: q, params: {} });
+    expect(out.result.passed).toBe(true);
+    expect(Number((await q('SELECT count(*) AS n FROM t')).getChild('n')!.get(0))).toBe(10);
+  });
+
   test('a value holding a placeholder character does not slip past its pattern', async () => {
     await q(`CREATE TABLE tricky AS SELECT * FROM (VALUES ('a1'), ('a' || chr(1)), ('a2'), ('a3'), ('a4'), ('a5'), ('a6'), ('a7'), ('a8'), ('a9'), ('b0'), ('b1'), ('b2'), ('b3'), ('b4'), ('b5'), ('b6'), ('b7'), ('b8'), ('b9'), ('c0')) v(x)`);
     const { rules } = await suggestChecks(q, 'tricky', await profile('source: tricky'));
