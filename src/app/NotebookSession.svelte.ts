@@ -26,7 +26,7 @@ import type { Contract } from '../core/manifest/manifest';
 import type { ProfileSpec } from '../core/cells/profileCell';
 import { describeColumns } from '../core/sql/describe';
 import { DEFAULT_SUGGEST_OPTIONS, suggestChecks, suggestionsBody, type ProfileResult, type SuggestedRule, type SuggestOptions } from '../core/suggest/suggestChecks';
-import { backtest, contractConflicts, type BacktestResult, type BacktestVersion } from '../core/suggest/backtest';
+import { backtest, contractConflicts, sameShape, type BacktestResult, type BacktestVersion } from '../core/suggest/backtest';
 
 /** Rows shown under a cell on request: a confusion cell's pair, a failing rule's view. */
 export interface DrillDown {
@@ -505,7 +505,7 @@ export class NotebookSession {
   /**
    * Suggest checks from a profile cell's result and backtest each rule on every version at
    * hand: the profiled source, the other versions of its manifest (when its dataset is open)
-   * and the notebook's other sources with the same columns and types.
+   * and the notebook's other sources with the same columns (see sameShape).
    */
   async suggestChecks(cellName: string, options: SuggestOptions = DEFAULT_SUGGEST_OPTIONS): Promise<void> {
     const key = cellName.toLowerCase();
@@ -523,10 +523,10 @@ export class NotebookSession {
       const info = ref?.manifest ? (this.#host.manifestInfo?.(ref) ?? null) : null;
       const own = ref?.manifest ? (ref.version ?? info?.versions.at(-1)) : undefined;
       const versions: BacktestVersion[] = [{ label: own ? `${spec.source} (${own})` : spec.source, source: spec.source }];
-      const shape = JSON.stringify(await describeColumns(query, spec.source));
+      const shape = await describeColumns(query, spec.source);
       for (const s of this.sources) {
         if (s.error || s.name.toLowerCase() === spec.source.toLowerCase()) continue;
-        if (JSON.stringify(await describeColumns(query, s.name)) === shape) versions.push({ label: s.name, source: s.name });
+        if (sameShape(shape, await describeColumns(query, s.name))) versions.push({ label: s.name, source: s.name });
       }
       // The manifest's other versions that no source of the notebook already is, aliased for the backtest only.
       for (const version of info?.versions ?? []) {

@@ -7,7 +7,7 @@ import type { Contract } from '../core/manifest/manifest';
 import type { SourceRef } from '../core/notebook/types';
 import { describeColumns } from '../core/sql/describe';
 import { sourceNameFor } from '../core/sourceName';
-import { backtest, backtestCellText, contractConflicts, type BacktestVersion } from '../core/suggest/backtest';
+import { backtest, backtestCellText, contractConflicts, sameShape, type BacktestVersion } from '../core/suggest/backtest';
 import { suggestChecks, suggestionsBody, type ProfileResult, type SuggestOptions } from '../core/suggest/suggestChecks';
 import { openNotebookSources, openPath } from './runNotebookFile';
 
@@ -32,7 +32,7 @@ export function notebookSourceTarget(target: string): { notebook: string; source
 /**
  * `assay suggest`: profile a file (or a notebook's source), suggest checks from the profile,
  * and backtest them on every version at hand — the other versions of the source's manifest,
- * the notebook's other sources of the same columns and types, the files given with
+ * the notebook's other sources with the same columns (see sameShape), the files given with
  * `--against`. Returns the text to print: the backtest table (Markdown, when there is more than
  * one version) and the checks cell, fenced, ready to paste into the notebook.
  */
@@ -53,8 +53,10 @@ export async function suggestCommand(a: SuggestArgs, engine: Engine): Promise<st
         const manifest = manifests.get(profiled.manifest);
         const own = profiled.version ?? manifest?.versions.at(-1)?.version;
         const taken = notebook.frontMatter.sources.map((s) => s.name);
+        // A version the notebook already has as a source is backtested under that name.
+        const named = (version: string) => notebook.frontMatter.sources.some((s) => s.manifest === profiled!.manifest && (s.version ?? manifest?.versions.at(-1)?.version) === version);
         return (manifest?.versions ?? [])
-          .filter((v) => v.version !== own)
+          .filter((v) => v.version !== own && !named(v.version))
           .map((v) => {
             const name = sourceNameFor(`${profiled!.name}_${v.version}`, taken);
             taken.push(name);
@@ -71,12 +73,12 @@ export async function suggestCommand(a: SuggestArgs, engine: Engine): Promise<st
     const own = profiled.version ?? manifest?.versions.at(-1)?.version;
     contract = manifest?.versions.find((v) => v.version === own)?.contract;
     versions = [{ label: own ? `${source} (${own})` : source, source }];
-    const shape = JSON.stringify(await describeColumns((q) => engine.query(q), source));
+    const shape = await describeColumns((q) => engine.query(q), source);
     for (const s of opened.sources) {
       if (s.name === source || s.error) continue;
       const version = otherVersions.get(s.name);
-      // Another version of the manifest always counts; another source only when its columns and types are the same.
-      if (version === undefined && JSON.stringify(await describeColumns((q) => engine.query(q), s.name)) !== shape) continue;
+      // Another version of the manifest always counts; another source when it has the same columns (see sameShape).
+      if (version === undefined && !sameShape(shape, await describeColumns((q) => engine.query(q), s.name))) continue;
       versions.push({ label: version === undefined ? s.name : `${source} (${version})`, source: s.name });
     }
   } else {

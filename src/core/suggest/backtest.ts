@@ -1,6 +1,7 @@
 import type { QueryFn } from '../cells/CellKind';
 import type { Contract } from '../manifest/manifest';
-import { describeColumns } from '../sql/describe';
+import { describeColumns, type DescribedColumn } from '../sql/describe';
+import { columnClass } from '../stats/profile';
 import { checkCountsSql, judgeRules, ruleColumn, type CheckRule } from '../stats/checks';
 import type { SuggestedRule } from './suggestChecks';
 
@@ -34,6 +35,15 @@ export interface BacktestRow {
 export interface BacktestResult {
   versions: { label: string; source: string; rows: number }[];
   rules: BacktestRow[];
+}
+
+/**
+ * Whether `other` is a version of the same data as `base`: it has every column of `base`, each
+ * of the same class (numeric, text, …). Extra columns are allowed (a later version may add one).
+ */
+export function sameShape(base: readonly DescribedColumn[], other: readonly DescribedColumn[]): boolean {
+  const types = new Map(other.map((c) => [c.name, c.type]));
+  return base.every((c) => types.has(c.name) && columnClass(types.get(c.name)!) === columnClass(c.type));
 }
 
 /**

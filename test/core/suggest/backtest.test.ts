@@ -5,7 +5,7 @@ import { NodeEngine } from '../../../src/engine/node/NodeEngine';
 import { profileCell } from '../../../src/core/cells/profileCell';
 import { checksCell } from '../../../src/core/cells/checksCell';
 import { suggestChecks, suggestionsBody, type ProfileResult } from '../../../src/core/suggest/suggestChecks';
-import { backtest, contractConflicts } from '../../../src/core/suggest/backtest';
+import { backtest, contractConflicts, sameShape } from '../../../src/core/suggest/backtest';
 import { parseManifest } from '../../../src/core/manifest/manifest';
 import type { RuleOutcome } from '../../../src/core/stats/checks';
 
@@ -87,6 +87,17 @@ describe('backtest', () => {
     const firedOnV2 = bt.rules.filter((r) => !r.cells[1]!.passed).map((r) => r.name);
     expect(firedOnV2).toContain('vendor_batch_in_set');
     expect(firedOnV2.length).toBeGreaterThan(0);
+  });
+
+  test('the same shape: every column of the profiled source, of the same class; extra columns allowed', () => {
+    const base = [
+      { name: 'id', type: 'VARCHAR' },
+      { name: 'n', type: 'INTEGER' },
+    ];
+    expect(sameShape(base, [...base, { name: 'probs', type: 'DOUBLE[]' }])).toBe(true);
+    expect(sameShape(base, [{ name: 'n', type: 'BIGINT' }, { name: 'id', type: 'VARCHAR' }])).toBe(true);
+    expect(sameShape(base, [{ name: 'id', type: 'VARCHAR' }, { name: 'n', type: 'VARCHAR' }])).toBe(false);
+    expect(sameShape(base, [{ name: 'id', type: 'VARCHAR' }])).toBe(false);
   });
 
   test('suggestions that contradict the manifest contract are marked', async () => {
