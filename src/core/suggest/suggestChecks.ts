@@ -157,8 +157,10 @@ export function widenedRange(min: number, max: number, margin: number, integer: 
   const pad = margin * (width > 0 ? width : Math.abs(max));
   let step = pad > 0 ? 10 ** Math.floor(Math.log10(pad)) : 1;
   if (integer) step = Math.max(1, step);
-  let lo = pad > 0 || integer ? onStep(Math.floor((min - pad) / step), step) : min;
-  const hi = pad > 0 || integer ? onStep(Math.ceil((max + pad) / step), step) : max;
+  // Steps counted to 9 decimals first: (1.1 + 0.06) / 0.01 is 116.00000000000001 in binary, not 117 steps.
+  const steps = (x: number) => Math.round((x / step) * 1e9) / 1e9;
+  let lo = pad > 0 || integer ? onStep(Math.floor(steps(min - pad)), step) : min;
+  const hi = pad > 0 || integer ? onStep(Math.ceil(steps(max + pad)), step) : max;
   if (min >= 0 && lo < 0) lo = 0;
   return { min: lo, max: hi, pad, step };
 }

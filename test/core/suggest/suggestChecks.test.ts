@@ -50,6 +50,8 @@ describe('margins (pure)', () => {
     expect(widenedRange(-20, 20, 0.25, true)).toMatchObject({ min: -30, max: 30, step: 10 });
     // integers round to whole numbers at least: pad 0.3
     expect(widenedRange(3, 6, 0.1, true)).toMatchObject({ min: 2, max: 7, step: 1 });
+    // binary fractions do not add a step: (1.1 + 0.06) / 0.01 is 116.00000000000001, still 116 steps
+    expect(widenedRange(0.5, 1.1, 0.1, false)).toMatchObject({ min: 0.44, max: 1.16, step: 0.01 });
     // a constant: the margin of its magnitude, pad 100, step 100
     expect(widenedRange(1000, 1000, 0.1, false)).toMatchObject({ min: 900, max: 1100 });
   });
