@@ -511,7 +511,8 @@ export class NotebookSession {
     const key = cellName.toLowerCase();
     const cell = this.#analysis.cells.get(key);
     const output = this.cells[key]?.output;
-    if (!cell || cell.block.kind !== 'profile' || !cell.spec || !output) return;
+    // Only a current result: a stale one may not be of the spec as it now reads.
+    if (!cell || cell.block.kind !== 'profile' || !cell.spec || !output || this.cells[key]?.status !== 'ok') return;
     const spec = cell.spec as ProfileSpec;
     const base: Suggestions = { status: 'running', error: null, source: spec.source, ...(spec.key ? { key: spec.key } : {}), options, rules: [], backtest: null, conflicts: {} };
     this.suggestions[key] = base;

@@ -199,7 +199,8 @@ export function suggestRules(profile: ProfileResult, evidence: SuggestionEvidenc
     }
     const values = evidence.values[col];
     if (inSet.has(col) && values) {
-      const listed = isInteger(c) ? values.map(Number) : values;
+      // Integers are written as YAML numbers where that is exact; a BIGINT beyond 2^53 stays text (in_set compares text).
+      const listed = isInteger(c) && values.every((v) => Number.isSafeInteger(Number(v))) ? values.map(Number) : values;
       add('in_set', col, 'in_set', { in_set: col, values: listed }, { type: 'in_set', column: col, values }, `${values.length} distinct ${values.length === 1 ? 'value' : 'values'} (at most ${o.inSetMax} become a set)`);
     } else if (c.kind === 'numeric' && col !== unique?.column && typeof c.min === 'number' && typeof c.max === 'number') {
       const w = widenedRange(c.min, c.max, o.rangeMargin, isInteger(c));

@@ -166,6 +166,15 @@ describe('suggestions on a small table', () => {
     expect(Number((await q('SELECT count(*) AS n FROM t')).getChild('n')!.get(0))).toBe(10);
   });
 
+  test('integer sets are YAML numbers where exact; a BIGINT beyond 2^53 stays text and still passes', async () => {
+    await q(`CREATE TABLE big AS SELECT * FROM (VALUES (9007199254740993::BIGINT, 1), (1::BIGINT, 2)) v(b, s)`);
+    const { rules, body } = await suggestChecks(q, 'big', await profile('source: big'));
+    expect(rules.find((r) => r.name === 'b_in_set')!.item.values).toEqual(['1', '9007199254740993']);
+    expect(rules.find((r) => r.name === 's_in_set')!.item.values).toEqual([1, 2]);
+    const { spec } = checksCell.parse(body);
+    expect((await checksCell.run(spec!, { name: 'big_checks', query: q, params: {} })).result.passed).toBe(true);
+  });
+
   test('a value holding a placeholder character does not slip past its pattern', async () => {
     await q(`CREATE TABLE tricky AS SELECT * FROM (VALUES ('a1'), ('a' || chr(1)), ('a2'), ('a3'), ('a4'), ('a5'), ('a6'), ('a7'), ('a8'), ('a9'), ('b0'), ('b1'), ('b2'), ('b3'), ('b4'), ('b5'), ('b6'), ('b7'), ('b8'), ('b9'), ('c0')) v(x)`);
     const { rules } = await suggestChecks(q, 'tricky', await profile('source: tricky'));
