@@ -1,4 +1,4 @@
-import { quoteIdent } from '../sql/quote';
+import { quoteIdent, quoteLiteral } from '../sql/quote';
 
 /**
  * Which characters a value's shape abstracts. `digits`: each digit becomes one placeholder and
@@ -18,21 +18,35 @@ export const MAX_PATTERN_VALUE_LENGTH = 64;
 
 /** The SQL expression of a value's shape at a level (`column` is already quoted). */
 function shapeExpression(column: string, level: ShapeLevel): string {
-  const text = `CAST(${column} AS VARCHAR)`;
-  const digits = `regexp_replace(${text}, '[0-9]', chr(1), 'g')`;
-  return level === 'digits' ? digits : `regexp_replace(regexp_replace(${digits}, '[a-z]', chr(2), 'g'), '[A-Z]', chr(3), 'g')`;
+  // translate() maps characters one to one: half the cost of regexp_replace in DuckDB-WASM.
+  const from = level === 'digits' ? '0123456789' : '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const to = level === 'digits' ? 'repeat(chr(1), 10)' : 'repeat(chr(1), 10) || repeat(chr(2), 26) || repeat(chr(3), 26)';
+  return `translate(CAST(${column} AS VARCHAR), ${quoteLiteral(from)}, ${to})`;
+}
+
+/** A column whose value shapes are asked for: all its values, or only those a pattern does not match. */
+export interface ShapeColumn {
+  name: string;
+  /** Only values that this (RE2) pattern does not match. */
+  notMatching?: string;
 }
 
 /**
  * The distinct shapes of the non-NULL values of each column, at most `limit + 1` per column (one
  * more than is usable, so a column with too many shapes says so), in one statement. DuckDB maps
- * every value to its shape; only the few distinct shapes come back. `col` is the position in
- * `columns`.
+ * every value to its shape; only the few distinct shapes come back. With `sampleRows`, only the
+ * first that many non-NULL values of each column are read (in the table's order). `col` is the
+ * position in `columns`.
  */
-export function valueShapesSql(source: string, columns: readonly string[], level: ShapeLevel, limit: number): string {
+export function valueShapesSql(source: string, columns: readonly ShapeColumn[], level: ShapeLevel, limit: number, sampleRows?: number): string {
   if (columns.length === 0) return `SELECT NULL::INTEGER AS col, NULL::VARCHAR AS shape WHERE false`;
   return columns
-    .map((c, i) => `(SELECT ${i} AS col, shape FROM (SELECT DISTINCT ${shapeExpression(quoteIdent(c), level)} AS shape FROM ${quoteIdent(source)} WHERE ${quoteIdent(c)} IS NOT NULL) ORDER BY shape LIMIT ${limit + 1})`)
+    .map((c, i) => {
+      const col = quoteIdent(c.name);
+      const filter = c.notMatching === undefined ? '' : ` AND NOT regexp_matches(CAST(${col} AS VARCHAR), ${quoteLiteral(c.notMatching)})`;
+      const values = `SELECT ${col} AS v FROM ${quoteIdent(source)} WHERE ${col} IS NOT NULL${filter}${sampleRows === undefined ? '' : ` LIMIT ${sampleRows}`}`;
+      return `(SELECT ${i} AS col, shape FROM (SELECT DISTINCT ${shapeExpression('v', level)} AS shape FROM (${values})) ORDER BY shape LIMIT ${limit + 1})`;
+    })
     .join('\nUNION ALL\n');
 }
 

@@ -88,9 +88,8 @@ export function distinctValuesSql(source: string, columns: readonly string[], li
 
 /**
  * Ask DuckDB for what the suggestions need beyond the profile: the full value set of small
- * columns whose top values leave some out, and the distinct shapes of text columns (digits
- * first, then letter classes where that fails), from which one pattern per column is inferred
- * and then confirmed to match every value.
+ * columns whose top values leave some out, and the distinct shapes of text columns, from which
+ * one pattern per column is inferred and confirmed to match every value (see inferPatterns).
  */
 export async function gatherEvidence(query: QueryFn, source: string, profile: ProfileResult, o: SuggestOptions = DEFAULT_SUGGEST_OPTIONS): Promise<SuggestionEvidence> {
   const values: Record<string, string[]> = {};
@@ -105,31 +104,60 @@ export async function gatherEvidence(query: QueryFn, source: string, profile: Pr
   }
   for (const [name, list] of Object.entries(values)) values[name] = [...list].sort(labelOrder);
 
-  const patterns: SuggestionEvidence['patterns'] = {};
-  let pending = patternColumns(profile, o).map((c) => c.name);
+  return { values, patterns: await inferPatterns(query, source, patternColumns(profile, o).map((c) => c.name), o) };
+}
+
+/** Values read per column to infer a first pattern from; the pattern is then confirmed on all of them. */
+export const PATTERN_SAMPLE_ROWS = 10_000;
+
+/** Rounds of confirming a pattern on every value and widening it by the shapes it missed. */
+const PATTERN_REPAIRS = 2;
+
+/**
+ * One pattern per column that every non-NULL value matches, where the shapes allow one. The
+ * shapes of the first PATTERN_SAMPLE_ROWS values give a pattern (digits first, then letter
+ * classes); it is confirmed on all the values by the checks cell's own predicate; the shapes of
+ * the values it misses, if any and few, are added and the pattern inferred again. A column whose
+ * values have more than `maxShapes` shapes, or that never comes out clean, gets none. A
+ * value holding a placeholder character (its shape is a real value's) fails its confirmation.
+ */
+async function inferPatterns(query: QueryFn, source: string, columns: readonly string[], o: SuggestOptions): Promise<SuggestionEvidence['patterns']> {
+  const found: SuggestionEvidence['patterns'] = {};
+  let pending = [...columns];
   for (const level of ['digits', 'classes'] as ShapeLevel[]) {
     if (pending.length === 0) break;
-    const rows = (await query(valueShapesSql(source, pending, level, o.maxShapes))).toArray();
-    const failed: string[] = [];
+    const sampled = (await query(valueShapesSql(source, pending.map((name) => ({ name })), level, o.maxShapes, PATTERN_SAMPLE_ROWS))).toArray();
+    // Column -> the shapes seen so far and the pattern they give.
+    const trying = new Map<string, { shapes: string[]; pattern: string }>();
     pending.forEach((name, i) => {
-      const shapes = rows.filter((r) => Number(r.col) === i).map((r) => String(r.shape));
+      const shapes = sampled.filter((r) => Number(r.col) === i).map((r) => String(r.shape));
       const pattern = shapes.length <= o.maxShapes ? inferPattern(shapes, level) : null;
-      if (pattern) patterns[name] = { pattern, shapes: shapes.map(displayShape) };
-      else failed.push(name);
+      if (pattern) trying.set(name, { shapes, pattern });
     });
-    pending = failed;
+    for (let round = 0; trying.size > 0; round++) {
+      const names = [...trying.keys()];
+      const rules: CheckRule[] = names.map((n, i) => ({ rule: { type: 'matches', column: n, pattern: trying.get(n)!.pattern }, name: `p${i}`, severity: 'error', mostly: 1 }));
+      const counts = (await query(checkCountsSql(source, rules))).get(0)!.toJSON() as Record<string, unknown>;
+      const missed = names.filter((n, i) => Number(counts[`f${i}`]) !== 0);
+      for (const n of names) if (!missed.includes(n)) found[n] = { pattern: trying.get(n)!.pattern, shapes: trying.get(n)!.shapes.map(displayShape) };
+      for (const n of names) if (!missed.includes(n)) trying.delete(n);
+      if (missed.length === 0) break;
+      if (round === PATTERN_REPAIRS) {
+        missed.forEach((n) => trying.delete(n));
+        break;
+      }
+      const extra = (await query(valueShapesSql(source, missed.map((name) => ({ name, notMatching: trying.get(name)!.pattern })), level, o.maxShapes))).toArray();
+      missed.forEach((n, i) => {
+        const t = trying.get(n)!;
+        const shapes = [...new Set([...t.shapes, ...extra.filter((r) => Number(r.col) === i).map((r) => String(r.shape))])].sort();
+        const pattern = shapes.length > t.shapes.length && shapes.length <= o.maxShapes ? inferPattern(shapes, level) : null;
+        if (pattern) trying.set(n, { shapes, pattern });
+        else trying.delete(n);
+      });
+    }
+    pending = pending.filter((n) => !(n in found));
   }
-  // The pattern is confirmed on the values themselves (by the checks cell's own predicate):
-  // a value holding a placeholder character could otherwise slip past its shape.
-  const names = Object.keys(patterns);
-  if (names.length) {
-    const rules: CheckRule[] = names.map((n, i) => ({ rule: { type: 'matches', column: n, pattern: patterns[n]!.pattern }, name: `p${i}`, severity: 'error', mostly: 1 }));
-    const counts = (await query(checkCountsSql(source, rules))).get(0)!.toJSON() as Record<string, unknown>;
-    names.forEach((n, i) => {
-      if (Number(counts[`f${i}`]) !== 0) delete patterns[n];
-    });
-  }
-  return { values, patterns };
+  return found;
 }
 
 /** A rule name from a column: letters, digits and _, not starting with a digit. */

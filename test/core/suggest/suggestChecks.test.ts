@@ -4,7 +4,7 @@ import { NodeEngine } from '../../../src/engine/node/NodeEngine';
 import { profileCell } from '../../../src/core/cells/profileCell';
 import { checksCell } from '../../../src/core/cells/checksCell';
 import { DIGIT, LOWER, UPPER, inferPattern, displayShape } from '../../../src/core/suggest/patternInference';
-import { DEFAULT_SUGGEST_OPTIONS, suggestChecks, widenedRange, type ProfileResult, type SuggestOptions } from '../../../src/core/suggest/suggestChecks';
+import { DEFAULT_SUGGEST_OPTIONS, PATTERN_SAMPLE_ROWS, suggestChecks, widenedRange, type ProfileResult, type SuggestOptions } from '../../../src/core/suggest/suggestChecks';
 import type { RuleOutcome } from '../../../src/core/stats/checks';
 
 /** A shape as DuckDB computes it (test/core/... checks the SQL side separately). */
@@ -173,6 +173,14 @@ describe('suggestions on a small table', () => {
     expect(rules.find((r) => r.name === 's_in_set')!.item.values).toEqual([1, 2]);
     const { spec } = checksCell.parse(body);
     expect((await checksCell.run(spec!, { name: 'big_checks', query: q, params: {} })).result.passed).toBe(true);
+  });
+
+  test('a pattern from the first values is confirmed on all of them and widened by the shapes it missed', async () => {
+    expect(PATTERN_SAMPLE_ROWS).toBe(10_000);
+    // 10,000 ids img_000000… first, then five IMG_00…IMG_04 the sample does not see.
+    await q(`CREATE TABLE late_shapes AS SELECT CASE WHEN i < 10000 THEN 'img_' || lpad(i::VARCHAR, 6, '0') ELSE 'IMG_' || lpad((i - 10000)::VARCHAR, 2, '0') END AS id FROM range(10005) t(i)`);
+    const { rules } = await suggestChecks(q, 'late_shapes', await profile('source: late_shapes\nkey: id'));
+    expect(rules.find((r) => r.type === 'matches')).toMatchObject({ item: { pattern: '^[A-Za-z]{3}_[0-9]{2,6}$' }, reason: 'all 10005 values have one of 2 shapes (IMG_99, img_999999)' });
   });
 
   test('a value holding a placeholder character does not slip past its pattern', async () => {
