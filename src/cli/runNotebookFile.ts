@@ -106,7 +106,8 @@ export async function openNotebookSources(path: string, engine: Engine, options:
 export async function runNotebookFile(path: string, engine: Engine, options: RunFileOptions = {}): Promise<RunFileResult> {
   const file = resolve(path);
   const { text, notebook, analysis, diagnostics: all, sources, manifestProblems } = await openNotebookSources(path, engine, options);
-  const folder: Folder = { root: dirname(realpathSync(file)), boundary: projectRoot(dirname(realpathSync(file))), allowOutside: options.allowOutside ?? false };
+  const root = dirname(realpathSync(file));
+  const folder: Folder = { root, boundary: projectRoot(root), allowOutside: options.allowOutside ?? false };
   await options.beforeRun?.(sources);
   // Every source is open: from here on the notebook's SQL reaches nothing else.
   if (!options.unsafe) await engine.seal();
