@@ -22,6 +22,11 @@ import type { Decision, ReviewAction, ReviewEvent } from '../core/review/ReviewE
 import { reannotationSql, REVIEW_COLUMNS, type ReviewSpec } from '../core/cells/reviewCell';
 import { tableToJsonRows, type JsonScalar } from '../core/arrowJson';
 import type { ExportFormat } from '../core/exportTable';
+import type { Contract } from '../core/manifest/manifest';
+import type { ProfileSpec } from '../core/cells/profileCell';
+import { describeColumns } from '../core/sql/describe';
+import { DEFAULT_SUGGEST_OPTIONS, suggestChecks, suggestionsBody, type ProfileResult, type SuggestedRule, type SuggestOptions } from '../core/suggest/suggestChecks';
+import { backtest, contractConflicts, sameShape, type BacktestResult, type BacktestVersion } from '../core/suggest/backtest';
 import { captureRun, restoredViews, runFreshness, type RunFreshness } from './keptRun';
 import type { StoredRun } from './store/NotebookStore';
 
@@ -35,6 +40,20 @@ export interface DrillDown {
   rows: number | null;
   table: Table | null;
   error: string | null;
+}
+
+/** Checks suggested from a profile cell, backtested before they are adopted. */
+export interface Suggestions {
+  status: 'running' | 'ready' | 'error';
+  error: string | null;
+  /** The source the profile read, and its key. */
+  source: string;
+  key?: string;
+  options: SuggestOptions;
+  rules: SuggestedRule[];
+  backtest: BacktestResult | null;
+  /** Rules that contradict the source's schema contract, by name, with what they contradict. */
+  conflicts: Record<string, string>;
 }
 
 /** Rows a drill-down shows; the count is always exact. */
@@ -74,6 +93,8 @@ export interface NotebookHost {
   cancel?(): Promise<void>;
   /** A file the user picked, by a path a record holds (an image beside the data). */
   pickedFile?(path: string): File | null;
+  /** A manifest source's dataset, when it is open: every version, and the schema contract of the one named. */
+  manifestInfo?(ref: SourceRef): { versions: string[]; contract: Contract | null } | null;
   /** The engine as the provenance names it (kept with a run). */
   engineLabel?(): string | null;
 }
@@ -135,6 +156,8 @@ export class NotebookSession {
   drills = $state<Record<string, DrillDown>>({});
   /** Each review cell's log (the store's events and its log file's), by cell name (lowercased). */
   reviews = $state.raw<Record<string, ReviewEvent[]>>({});
+  /** Checks suggested from a profile cell, by its name (lowercased). */
+  suggestions = $state<Record<string, Suggestions>>({});
   #analysis: Analysis = analyzeNotebook(this.notebook);
   #host: NotebookHost;
   #store: NotebookStore | null;
@@ -525,6 +548,73 @@ export class NotebookSession {
     const blocks = [...this.notebook.blocks];
     blocks.splice(blocks.indexOf(block) + 1, 0, { type: 'cell', id: 'new', kind: 'sql', name, options: [], body: drill.sql, fence: '```', line: 0 });
     this.#replaceBlocks(blocks);
+  }
+
+  /**
+   * Suggest checks from a profile cell's result and backtest each rule on every version at
+   * hand: the profiled source, the other versions of its manifest (when its dataset is open)
+   * and the notebook's other sources with the same columns (see sameShape).
+   */
+  async suggestChecks(cellName: string, options: SuggestOptions = DEFAULT_SUGGEST_OPTIONS): Promise<void> {
+    const key = cellName.toLowerCase();
+    const cell = this.#analysis.cells.get(key);
+    const output = this.cells[key]?.output;
+    // Only a current result: a stale one may not be of the spec as it now reads.
+    if (!cell || cell.block.kind !== 'profile' || !cell.spec || !output || this.cells[key]?.status !== 'ok') return;
+    const spec = cell.spec as ProfileSpec;
+    const base: Suggestions = { status: 'running', error: null, source: spec.source, ...(spec.key ? { key: spec.key } : {}), options, rules: [], backtest: null, conflicts: {} };
+    this.suggestions[key] = base;
+    const query = (sql: string) => this.#host.query(sql);
+    const temporary: string[] = [];
+    try {
+      const { rules } = await suggestChecks(query, spec.source, output.result as unknown as ProfileResult, options);
+      const ref = this.notebook.frontMatter.sources.find((s) => s.name.toLowerCase() === spec.source.toLowerCase());
+      const info = ref?.manifest ? (this.#host.manifestInfo?.(ref) ?? null) : null;
+      const own = ref?.manifest ? (ref.version ?? info?.versions.at(-1)) : undefined;
+      const versions: BacktestVersion[] = [{ label: own ? `${spec.source} (${own})` : spec.source, source: spec.source }];
+      const shape = await describeColumns(query, spec.source);
+      for (const s of this.sources) {
+        if (s.error || s.name.toLowerCase() === spec.source.toLowerCase()) continue;
+        if (sameShape(shape, await describeColumns(query, s.name))) versions.push({ label: s.name, source: s.name });
+      }
+      // The manifest's other versions that no source of the notebook already is, aliased for the backtest only.
+      for (const version of info?.versions ?? []) {
+        if (version === own || this.notebook.frontMatter.sources.some((s) => s.manifest === ref!.manifest && s.version === version && versions.some((v) => v.source === s.name))) continue;
+        const name = `__assay_suggest_${temporary.length + 1}`;
+        await this.#host.provideSource({ name, manifest: ref!.manifest, version }, this.baseUrl);
+        temporary.push(name);
+        versions.push({ label: `${spec.source} (${version})`, source: name });
+      }
+      const result = await backtest(
+        query,
+        rules.map((r) => r.check),
+        versions,
+      );
+      this.suggestions[key] = { ...base, status: 'ready', rules, backtest: result, conflicts: info?.contract ? contractConflicts(rules, info.contract) : {} };
+    } catch (error) {
+      this.suggestions[key] = { ...base, status: 'error', error: messageOf(error) };
+    } finally {
+      for (const name of temporary) await this.#host.query(dropAliasSql(name)).catch(() => undefined);
+    }
+  }
+
+  /** Insert a checks cell with the accepted suggested rules right after the profile cell. */
+  acceptSuggestions(cellName: string, accepted: readonly string[]): void {
+    const key = cellName.toLowerCase();
+    const s = this.suggestions[key];
+    const block = this.notebook.blocks.find((b) => b.type === 'cell' && b.name.toLowerCase() === key);
+    if (!s || s.status !== 'ready' || !block) return;
+    const rules = s.rules.filter((r) => accepted.includes(r.name));
+    if (rules.length === 0) return;
+    const name = this.#freshName(`${cellName}_checks`.replace(/[^A-Za-z0-9_]/g, '_'));
+    const blocks = [...this.notebook.blocks];
+    blocks.splice(blocks.indexOf(block) + 1, 0, { type: 'cell', id: 'new', kind: 'checks', name, options: [], body: suggestionsBody(s.source, s.key, rules, s.conflicts), fence: '```', line: 0 });
+    delete this.suggestions[key];
+    this.#replaceBlocks(blocks);
+  }
+
+  closeSuggestions(cellName: string): void {
+    delete this.suggestions[cellName.toLowerCase()];
   }
 
   /** Write the actual fingerprints of the sources into the front matter. */

@@ -440,6 +440,13 @@ export class Workbench {
       exportQuery: (sql, format) => this.exportQuery(sql, format, namespace),
       cancel: () => this.host.cancel(),
       pickedFile: (path) => this.pickedFile(path),
+      manifestInfo: (ref) => {
+        const dataset = ref.manifest ? this.datasetsOpen.byFileName(ref.manifest.split('/').pop()!) : undefined;
+        if (!dataset) return null;
+        const versions = dataset.manifest.versions.map((v) => v.version);
+        const version = ref.version ?? versions.at(-1);
+        return { versions: versions.filter((v) => dataset.tables[v]), contract: dataset.manifest.versions.find((v) => v.version === version)?.contract ?? null };
+      },
       engineLabel: () => (this.versions ? `${this.versions.engine}, DuckDB ${this.versions.duckdb}` : null),
     };
   }

@@ -8,6 +8,8 @@ import { detectFormat } from '../engine/ingest/detectFormat';
 import { describeMismatch } from '../core/notebook/sourceStatus';
 import type { RuleOutcome } from '../core/stats/checks';
 import { runNotebookFile } from './runNotebookFile';
+import { suggestCommand } from './suggestCommand';
+import { DEFAULT_SUGGEST_OPTIONS, type SuggestOptions } from '../core/suggest/suggestChecks';
 import { renderSnapshot } from '../core/snapshot/renderSnapshot';
 import { APP_VERSION } from '../core/version';
 
@@ -19,6 +21,12 @@ const USAGE = `assay — run Assay notebooks headlessly
       Run it and print the quality gates; exit 1 when an error-level gate fails.
   assay manifest DIR [--dataset NAME] [--out FILE]
       Write a manifest for a folder of data files (checksums, rows, schema).
+  assay suggest FILE|NOTEBOOK.assay.md:SOURCE [--key COLUMN] [--against FILE ...] [--name CELL]
+                [--in-set-max N] [--margin SHARE] [--null-margin SHARE] [--row-band SHARE] [--engine wasm|native]
+      Profile the data and print a checks cell of suggested rules, each with why; backtested
+      (a table of failing rows per version) on the other versions of the source's manifest, the
+      notebook's sources of the same shape and the --against files. Defaults: at most 20 values
+      become an in_set, ranges widened by 0.1 of their width, NULL shares by 0.02, row counts ±0.5.
 
   --engine wasm    DuckDB-WASM under Node, the engine the browser runs (default)
   --engine native  native DuckDB, for data larger than a browser holds
@@ -42,6 +50,10 @@ interface Options {
   allowOutside: boolean;
   strict: boolean;
   unsafe: boolean;
+  key?: string;
+  against: string[];
+  cell: string;
+  suggest: SuggestOptions;
 }
 
 class UsageError extends Error {}
@@ -49,9 +61,14 @@ class UsageError extends Error {}
 function parseArgs(argv: string[]): Options {
   const [command, target, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') throw new UsageError('');
-  if (!['run', 'check', 'manifest'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  if (!target) throw new UsageError(`${command} needs a ${command === 'manifest' ? 'folder' : 'notebook file'}`);
-  const o: Options = { command, target, engine: 'wasm', params: {}, allowOutside: false, strict: false, unsafe: false };
+  if (!['run', 'check', 'manifest', 'suggest'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+  if (!target) throw new UsageError(`${command} needs a ${command === 'manifest' ? 'folder' : command === 'suggest' ? 'data file or NOTEBOOK.assay.md:SOURCE' : 'notebook file'}`);
+  const o: Options = { command, target, engine: 'wasm', params: {}, allowOutside: false, strict: false, unsafe: false, against: [], cell: 'suggested', suggest: { ...DEFAULT_SUGGEST_OPTIONS } };
+  const share = (arg: string, v: string) => {
+    const x = Number(v);
+    if (v.trim() === '' || !Number.isFinite(x) || x < 0) throw new UsageError(`${arg} takes a number of 0 or more`);
+    return x;
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const value = () => {
@@ -63,6 +80,21 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--html') o.html = value();
     else if (arg === '--out') o.out = value();
     else if (arg === '--dataset') o.dataset = value();
+    else if (arg === '--key') o.key = value();
+    else if (arg === '--against') o.against.push(value());
+    else if (arg === '--name') {
+      o.cell = value();
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.cell)) throw new UsageError('--name takes a cell name: letters, digits and _');
+    } else if (arg === '--in-set-max') {
+      const n = share(arg, value());
+      if (!Number.isInteger(n)) throw new UsageError('--in-set-max takes a whole number');
+      o.suggest.inSetMax = n;
+    } else if (arg === '--margin') o.suggest.rangeMargin = share(arg, value());
+    else if (arg === '--null-margin') o.suggest.nullShareMargin = share(arg, value());
+    else if (arg === '--row-band') {
+      o.suggest.rowCountBand = share(arg, value());
+      if (o.suggest.rowCountBand > 1) throw new UsageError('--row-band is a share from 0 to 1');
+    }
     else if (arg === '--engine') {
       const e = value();
       if (e !== 'wasm' && e !== 'native') throw new UsageError('--engine is wasm or native');
@@ -100,6 +132,15 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
   try {
     if (options.command === 'manifest') return await manifestCommand(options, out);
+    if (options.command === 'suggest') {
+      const engine = await createEngine(options.engine);
+      try {
+        out(await suggestCommand({ target: options.target, key: options.key, against: options.against, cell: options.cell, options: options.suggest, allowOutside: options.allowOutside }, engine));
+        return 0;
+      } finally {
+        await engine.close();
+      }
+    }
     return await runCommand(options, out, err);
   } catch (error) {
     const subject = error instanceof AssayError && error.subject ? '' : `${options.target}: `;

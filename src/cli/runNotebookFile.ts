@@ -4,14 +4,14 @@ import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { Engine } from '../engine/Engine';
 import { AssayError, messageOf } from '../core/errors';
 import { parseNotebook } from '../core/notebook/parseNotebook';
-import { analyzeNotebook } from '../core/notebook/analyzeNotebook';
+import { analyzeNotebook, type Analysis } from '../core/notebook/analyzeNotebook';
 import { runCells, type CellRun } from '../core/notebook/runCells';
 import { parseReviewLog } from '../core/review/reviewLogFile';
 import type { ReviewEvent } from '../core/review/ReviewEvent';
 import { sourceStatus, type SourceStatus } from '../core/notebook/sourceStatus';
 import { notebookResults, type NotebookResults } from '../core/notebook/notebookResults';
-import type { Diagnostic, SourceRef } from '../core/notebook/types';
-import { checkFile, parseManifest, type FileCheck } from '../core/manifest/manifest';
+import type { Diagnostic, Notebook, SourceRef } from '../core/notebook/types';
+import { checkFile, parseManifest, type FileCheck, type Manifest } from '../core/manifest/manifest';
 import { manifestPlan } from '../core/manifest/manifestPlan';
 import { lineageProblems } from '../core/manifest/lineage';
 
@@ -42,12 +42,25 @@ export interface RunFileResult {
   manifestProblems: string[];
 }
 
+/** A notebook file with its sources open (and the engine not yet sealed). */
+export interface OpenedNotebook {
+  text: string;
+  notebook: Notebook;
+  analysis: Analysis;
+  diagnostics: Diagnostic[];
+  sources: SourceStatus[];
+  manifestProblems: string[];
+  /** Each manifest a source names (as the notebook writes its path), parsed. */
+  manifests: Map<string, Manifest>;
+}
+
 /**
- * Run a notebook file headlessly: open its sources (paths relative to the file),
- * compare fingerprints with the pins, run every cell. Errors in single cells are in the
- * results; a notebook that cannot be parsed throws an AssayError naming the file and line.
+ * Read and analyse a notebook file and open its sources (paths relative to the file),
+ * comparing fingerprints with the pins; `extra` adds sources to open that the notebook does
+ * not name (`assay suggest` opens every version of a manifest). A notebook that cannot be
+ * parsed throws an AssayError naming the file and line.
  */
-export async function runNotebookFile(path: string, engine: Engine, options: RunFileOptions = {}): Promise<RunFileResult> {
+export async function openNotebookSources(path: string, engine: Engine, options: Pick<RunFileOptions, 'allowOutside'> & { extra?: (notebook: Notebook, manifests: Map<string, Manifest>) => SourceRef[] } = {}): Promise<OpenedNotebook> {
   const file = resolve(path);
   let text: string;
   try {
@@ -65,12 +78,13 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const folder: Folder = { root, boundary: projectRoot(root), allowOutside: options.allowOutside ?? false };
   const sources: SourceStatus[] = [];
   const manifestProblems: string[] = [];
-  for (const ref of notebook.frontMatter.sources) {
+  const manifests = new Map<string, Manifest>();
+  const open = async (ref: SourceRef) => {
     if (ref.manifest) {
-      sources.push(await openManifestSource(ref, folder, engine, manifestProblems));
-      continue;
+      sources.push(await openManifestSource(ref, folder, engine, manifestProblems, manifests));
+      return;
     }
-    if (!ref.path) continue;
+    if (!ref.path) return;
     try {
       const target = await insidePath(folder, ref.path);
       const info = await openPath(engine, target, ref.name, ref.columns);
@@ -78,7 +92,22 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
     } catch (error) {
       sources.push(sourceStatus(ref, null, messageOf(error)));
     }
-  }
+  };
+  for (const ref of notebook.frontMatter.sources) await open(ref);
+  for (const ref of options.extra?.(notebook, manifests) ?? []) await open(ref);
+  return { text, notebook, analysis, diagnostics: all, sources, manifestProblems, manifests };
+}
+
+/**
+ * Run a notebook file headlessly: open its sources (paths relative to the file),
+ * compare fingerprints with the pins, run every cell. Errors in single cells are in the
+ * results; a notebook that cannot be parsed throws an AssayError naming the file and line.
+ */
+export async function runNotebookFile(path: string, engine: Engine, options: RunFileOptions = {}): Promise<RunFileResult> {
+  const file = resolve(path);
+  const { text, notebook, analysis, diagnostics: all, sources, manifestProblems } = await openNotebookSources(path, engine, options);
+  const root = dirname(realpathSync(file));
+  const folder: Folder = { root, boundary: projectRoot(root), allowOutside: options.allowOutside ?? false };
   await options.beforeRun?.(sources);
   // Every source is open: from here on the notebook's SQL reaches nothing else.
   if (!options.unsafe) await engine.seal();
@@ -133,7 +162,7 @@ async function readReviewLog(folder: Folder, shown: string): Promise<ReviewEvent
 }
 
 /** Open a file by path: natively where the engine reads paths itself, else as a Blob. */
-async function openPath(engine: Engine, path: string, name: string, columns?: string[]) {
+export async function openPath(engine: Engine, path: string, name: string, columns?: string[]) {
   const found = await stat(path).catch(() => null);
   if (!found?.isFile()) throw new AssayError('input', 'no such file', { subject: path });
   const native = engine as Engine & { openPath?: (p: string, o: { name: string; columns?: string[] }) => ReturnType<Engine['openFile']> };
@@ -145,7 +174,7 @@ async function openPath(engine: Engine, path: string, name: string, columns?: st
  * A source that is one version of a manifest: its files opened, every one verified (checksum,
  * bytes, rows; problems beyond the first file's pin go to `problems`), unioned when several.
  */
-async function openManifestSource(ref: SourceRef, folder: Folder, engine: Engine, problems: string[]): Promise<SourceStatus> {
+async function openManifestSource(ref: SourceRef, folder: Folder, engine: Engine, problems: string[], manifests?: Map<string, Manifest>): Promise<SourceStatus> {
   let manifestPath: string;
   try {
     manifestPath = await insidePath(folder, ref.manifest!);
@@ -160,6 +189,7 @@ async function openManifestSource(ref: SourceRef, folder: Folder, engine: Engine
   }
   const { manifest, problems: invalid } = parseManifest(text);
   if (!manifest) return sourceStatus(ref, null, `${ref.manifest}: ${invalid.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  manifests?.set(ref.manifest!, manifest);
   for (const p of lineageProblems(manifest)) problems.push(`${ref.manifest}: ${p.path}: ${p.message}`);
   const plan = manifestPlan(manifest).find((p) => p.version === (ref.version ?? manifest.versions.at(-1)!.version));
   if (!plan) return sourceStatus(ref, null, `${ref.manifest} has no version ${ref.version}`);

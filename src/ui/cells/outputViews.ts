@@ -23,7 +23,7 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   sql: SqlOutput as Component<OutputProps>,
   confusion: ConfusionOutput,
   agreement: AgreementOutput as Component<OutputProps>,
-  profile: ProfileOutput as Component<OutputProps>,
+  profile: ProfileOutput,
   checks: ChecksOutput,
   drift: DriftOutput as Component<OutputProps>,
   sample: SampleOutput as Component<OutputProps>,
