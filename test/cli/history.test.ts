@@ -126,4 +126,37 @@ describe('assay run --history and --over-versions', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--over-versions has nothing to vary/);
   }, 60_000);
+
+  test('the triage example over the sample versions: the seeded v3 jump is flagged, drawn in the snapshot, the same on both engines', async () => {
+    const nb = join(root, 'notebooks/triage.assay.md');
+    const manifest = join(root, 'sample-data/defects.manifest.json');
+    const trends: Record<string, { metric: string; version: string; value: number; z: number | null; flagged: boolean }[]> = {};
+    for (const engine of ['native', 'wasm'] as const) {
+      const r = await cli('run', nb, '--over-versions', manifest, '--engine', engine, '--json', join(tmp, `triage-${engine}.json`), '--html', join(tmp, `triage-${engine}.html`));
+      expect(r.code).toBe(0);
+      const last = JSON.parse(readFileSync(join(tmp, `triage-${engine}.json`), 'utf8'));
+      trends[engine] = last.cells.find((c: { name: string }) => c.name === 'quality_trend').result.points;
+      expect(last.cells.find((c: { name: string }) => c.name === 'trend_gate').result.rules[0]).toMatchObject({ name: 'no_anomalies', passed: false, observed: 1 });
+    }
+    const flagged = trends.native!.filter((p) => p.flagged).map((p) => `${p.metric}@${p.version}`);
+    expect(flagged).toEqual(['version_gates.taxonomy.failing_share@v3']);
+    // Off-taxonomy labels: 42 of 3,008 (v1), 36 of 2,520 (v2), 163 of 2,420 (v3).
+    const [a, b, c] = [42 / 3008, 36 / 2520, 163 / 2420];
+    const jump = trends.native!.find((p) => p.flagged)!;
+    expect(jump.value).toBeCloseTo(c, 15);
+    expect(jump.z).toBeCloseTo((0.6745 * (c - (a + b) / 2)) / (Math.abs(a - b) / 2), 9);
+    expect(jump.z).toBeCloseTo(222.354, 3);
+    // The same points on both engines (1e-9 relative).
+    expect(trends.wasm!.map((p) => [p.metric, p.version, p.flagged])).toEqual(trends.native!.map((p) => [p.metric, p.version, p.flagged]));
+    trends.wasm!.forEach((p, i) => {
+      const q = trends.native![i]!;
+      expect(Math.abs(p.value - q.value)).toBeLessThanOrEqual(1e-9 * Math.abs(q.value));
+      if (q.z !== null) expect(Math.abs(p.z! - q.z)).toBeLessThanOrEqual(1e-9 * Math.abs(q.z));
+    });
+    const html = readFileSync(join(tmp, 'triage-native.html'), 'utf8');
+    expect(html.match(/<figure class="chart trend">/g)).toHaveLength(3);
+    expect(html.match(/class="flagged"/g)).toHaveLength(1);
+    expect(html).toContain('flagged: version_gates.taxonomy.failing_share at v3');
+    expect(html).not.toMatch(/<script/i);
+  }, 400_000);
 });
