@@ -195,7 +195,13 @@ export function svgTrend(r: TrendResult): string {
       const band = iw / Math.max(1, pts.length);
       const x = (i: number) => M.left + (i + 0.5) * band;
       const y = (v: number) => M.top + ih - ((v - lo) / (hi - lo)) * ih;
-      const parts = [yAxis(lo, hi, y)];
+      // Shares differ in the third decimal: tick labels carry as many decimals as their step.
+      const ticks = niceTicks(lo, hi);
+      const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
+      const decimals = Math.min(8, Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
+      const parts = ticks.map(
+        (t) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e5e7eb"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${t.toFixed(decimals)}</text>`,
+      );
       for (const t of lines) parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#b42318" stroke-dasharray="5 4"/><text x="${W - M.right}" y="${(y(t) - 3).toFixed(1)}" text-anchor="end" fill="#b42318">threshold ${fmt(t)}</text>`);
       // Segments join consecutive points with a value; a missing value breaks the line.
       let run: string[] = [];
