@@ -677,7 +677,8 @@ export class NotebookSession {
 
   /** The kept runs and what this run reads, for trend cells. A storage failure leaves the history empty, not the run broken. */
   async #history(): Promise<{ records: RunRecord[]; current: { notebookSha256: string; manifest: RunManifest | null } }> {
-    const records = this.#store ? await this.#store.runHistory(this.id).catch(() => []) : [];
+    const store = this.#store;
+    const records = store ? await Promise.resolve().then(() => store.runHistory(this.id)).catch((): RunRecord[] => []) : [];
     const notebookSha256 = await textSha256(this.text);
     const ref = this.notebook.frontMatter.sources.find((r) => r.manifest);
     const manifest = ref ? (this.#host.manifestVersion?.(ref) ?? null) : null;
