@@ -1,8 +1,8 @@
 /**
  * Deterministic generator of Assay's sample data: `npm run sample-data`.
  *
- * A defect-detection dataset (steel-surface images) in two versions — a baseline and a new
- * vendor batch — and a long-format multi-annotator ratings table with gold items. Every quality
+ * A defect-detection dataset (steel-surface images) in three versions — a baseline, a new
+ * vendor batch and its next batch — and a long-format multi-annotator ratings table with gold items. Every quality
  * problem is seeded on purpose and listed in sample-data/README.md; tests check that Assay finds them.
  * The same seed writes the same bytes.
  */
@@ -90,15 +90,27 @@ function probabilities(r: ReturnType<typeof rng>, truth: string, prediction: str
   return { p_crack: p[0]!, p_dent: p[1]!, p_ok: p[2]!, p_scratch: p[3]!, p_stain: p[4]! };
 }
 
+/**
+ * What sets a later batch of the vendor apart (v3): its ids, batch name and month, and the seeded
+ * jump — a share of labels exported in upper case (`CRACK`), outside the taxonomy. None of it
+ * draws from the generator, so v1 and v2 keep their bytes.
+ */
+interface BatchOptions {
+  offset: number;
+  batch: string;
+  month: number;
+  upperCaseShare: number;
+}
+
 /** One version of the defects table. `drift` switches on the seeded differences of the vendor batch. */
-function defects(seed: number, n: number, drift: boolean): Row[] {
+function defects(seed: number, n: number, drift: boolean, later?: BatchOptions): Row[] {
   const r = rng(seed);
   const rp = rng(seed ^ 0x5eed);
-  const batch = drift ? 'vendorB-2026-10' : 'baseline-2026-03';
+  const batch = later?.batch ?? (drift ? 'vendorB-2026-10' : 'baseline-2026-03');
   const shares = drift ? [0.1, 0.1, 0.4, 0.3, 0.1] : [0.12, 0.13, 0.5, 0.15, 0.1];
-  const start = Date.UTC(drift ? 2026 : 2026, drift ? 9 : 2, 1);
+  const start = Date.UTC(drift ? 2026 : 2026, later?.month ?? (drift ? 9 : 2), 1);
   const rows: Row[] = [];
-  const offset = drift ? 100_000 : 0;
+  const offset = later?.offset ?? (drift ? 100_000 : 0);
   for (let i = 0; i < n; i++) {
     const truth = r.weighted(TAXONOMY, shares);
     // Annotator A is careful; B confuses crack and scratch, and misses faint stains.
@@ -128,6 +140,7 @@ function defects(seed: number, n: number, drift: boolean): Row[] {
     else if (w < 0.011) label = 'dent ';
     else if (w < 0.013) label = 'unknown';
     else if (w < 0.016) label = null;
+    else if (later && w < 0.016 + later.upperCaseShare) label = a.toUpperCase();
     const fields = {
       image_id: id,
       vendor_batch: batch,
@@ -279,7 +292,7 @@ function writeSeededTruth(path: string, rows: Row[]) {
 }
 
 /** The dataset's manifest: both versions with their files' checksums, and the schema contract. */
-function manifest(outDir: string, v1Rows: number, v2Rows: number) {
+function manifest(outDir: string, v1Rows: number, v2Rows: number, v3Rows: number) {
   const file = (path: string, format: string, rows: number) => {
     const bytes = readFileSync(join(outDir, path));
     return { path, format, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, rows };
@@ -305,10 +318,11 @@ function manifest(outDir: string, v1Rows: number, v2Rows: number) {
     $schema: '../src/core/manifest/manifest.schema.json',
     manifest_version: 1,
     dataset: 'defects',
-    description: 'Steel-surface defect images: the baseline batch and vendor B’s batch (generated sample data).',
+    description: 'Steel-surface defect images: the baseline batch, vendor B’s batch and its next batch (generated sample data).',
     versions: [
       { version: 'v1', parent: null, created: '2026-03-15', taxonomy_version: 'tax-3', guideline_version: 'g-2.1', files: [file('defects_v1.parquet', 'parquet', v1Rows)], contract },
       { version: 'v2', parent: 'v1', created: '2026-10-20', taxonomy_version: 'tax-3', guideline_version: 'g-2.2', files: [file('defects_v2.parquet', 'parquet', v2Rows)], contract },
+      { version: 'v3', parent: 'v2', created: '2026-11-20', taxonomy_version: 'tax-3', guideline_version: 'g-2.2', files: [file('defects_v3.parquet', 'parquet', v3Rows)], contract },
     ],
   };
 }
@@ -317,8 +331,10 @@ export function generate(outDir = here) {
   mkdirSync(outDir, { recursive: true });
   const v1 = defects(20260301, 3000, false);
   const v2 = defects(20261001, 2500, true);
+  const v3 = defects(20261110, 2400, true, { offset: 200_000, batch: 'vendorB-2026-11', month: 10, upperCaseShare: 0.05 });
   writeParquet(join(outDir, 'defects_v1.parquet'), defectsTable(v1));
   writeParquet(join(outDir, 'defects_v2.parquet'), defectsTable(v2, true));
+  writeParquet(join(outDir, 'defects_v3.parquet'), defectsTable(v3));
   writeCsv(join(outDir, 'defects_v1.csv'), v1);
   writeCsv(join(outDir, 'defects_v2.csv'), v2);
   writeSeededTruth(join(outDir, 'seeded_truth.csv'), v2);
@@ -327,8 +343,8 @@ export function generate(outDir = here) {
   writeCsv(join(outDir, 'ratings.csv'), rt);
   writeJsonLines(join(outDir, 'defects_v1.jsonl'), v1);
   writeFileSync(join(outDir, 'ratings.arrow'), tableToIPC(ratingsTable(rt), 'file'));
-  writeFileSync(join(outDir, 'defects.manifest.json'), JSON.stringify(manifest(outDir, v1.length, v2.length), null, 2) + '\n');
-  return { v1: v1.length, v2: v2.length, ratings: rt.length };
+  writeFileSync(join(outDir, 'defects.manifest.json'), JSON.stringify(manifest(outDir, v1.length, v2.length, v3.length), null, 2) + '\n');
+  return { v1: v1.length, v2: v2.length, v3: v3.length, ratings: rt.length };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -29,6 +29,8 @@ import { DEFAULT_SUGGEST_OPTIONS, suggestChecks, suggestionsBody, type ProfileRe
 import { backtest, contractConflicts, sameShape, type BacktestResult, type BacktestVersion } from '../core/suggest/backtest';
 import { captureRun, restoredViews, runFreshness, type RunFreshness } from './keptRun';
 import type { StoredRun } from './store/NotebookStore';
+import { markChanged, parseHistory, runRecord, serializeHistory, textSha256, type RunManifest, type RunRecord } from '../core/history/runRecord';
+import { notebookResults } from '../core/notebook/notebookResults';
 
 /** Rows shown under a cell on request: a confusion cell's pair, a failing rule's view. */
 export interface DrillDown {
@@ -97,6 +99,10 @@ export interface NotebookHost {
   manifestInfo?(ref: SourceRef): { versions: string[]; contract: Contract | null } | null;
   /** The engine as the provenance names it (kept with a run). */
   engineLabel?(): string | null;
+  /** The engine and DuckDB version as the results name them (`wasm-browser`, `v1.4.3`), for the run history. */
+  engineInfo?(): { name: string; version: string } | null;
+  /** The dataset version a manifest source reads, with its place in parent order (once the source was provided). */
+  manifestVersion?(ref: SourceRef): RunManifest | null;
 }
 
 /** Results shown from a kept run rather than this page's own: when it ran and what it read. */
@@ -729,7 +735,10 @@ export class NotebookSession {
         if (source !== undefined && this.cells[n]) this.cells[n] = { status: 'waiting', output: null, error: `waiting for source ${source}: open it to run this cell`, elapsedMs: null };
       }
       for (const n of runnable) if (this.cells[n]) this.cells[n].status = 'running';
+      const history = await this.#history();
+      this.#current = { text: this.text, ...history.current };
       await runCells(this.#analysis, {
+        history,
         query: (sql) => this.#host.query(sql),
         params: this.notebook.frontMatter.params,
         only: runnable,
@@ -753,6 +762,51 @@ export class NotebookSession {
     }
   }
 
+  /** What the run being started is, for its history record: its text, hash and dataset version. */
+  #current: { text: string; notebookSha256: string; manifest: RunManifest | null } | null = null;
+
+  /** The kept runs and what this run reads, for trend cells. A storage failure leaves the history empty, not the run broken. */
+  async #history(): Promise<{ records: RunRecord[]; current: { notebookSha256: string; manifest: RunManifest | null } }> {
+    const store = this.#store;
+    const records = store ? await Promise.resolve().then(() => store.runHistory(this.id)).catch((): RunRecord[] => []) : [];
+    const notebookSha256 = await textSha256(this.text);
+    const ref = this.notebook.frontMatter.sources.find((r) => r.manifest);
+    const manifest = ref ? (this.#host.manifestVersion?.(ref) ?? null) : null;
+    return { records, current: { notebookSha256, manifest } };
+  }
+
+  /** The notebook's kept runs, oldest first, each marked when it ran another text of the notebook. */
+  async runs(): Promise<(RunRecord & { notebook_changed: boolean })[]> {
+    if (!this.#store) return [];
+    return markChanged(await this.#store.runHistory(this.id), await textSha256(this.text));
+  }
+
+  /** The run history as JSON Lines (the format of the CLI's `--history` files). */
+  async exportHistory(): Promise<string> {
+    return serializeHistory(this.#store ? await this.#store.runHistory(this.id) : []);
+  }
+
+  /** Import an exported history (or a CLI history file); runs already kept are skipped. */
+  async importHistory(text: string): Promise<{ added: number; problems: { line: number; message: string }[] }> {
+    const { records, problems } = parseHistory(text);
+    const added = this.#store && records.length ? await this.#store.importRuns(this.id, records) : 0;
+    return { added, problems };
+  }
+
+  /** This run as a history record: every cell's result as the notebook now shows it. */
+  #record(): RunRecord | undefined {
+    const current = this.#current;
+    if (!current || !this.lastRunAt) return undefined;
+    const cells = [...this.#analysis.cells.values()]
+      .map((c) => ({ block: c.block, view: this.cells[c.block.name.toLowerCase()] }))
+      .filter(({ view }) => view && (view.output || view.error))
+      .map(({ block, view }) => ({ name: block.name, kind: block.kind, status: (view!.status === 'error' ? 'error' : 'ok') as 'ok' | 'error', elapsedMs: view!.elapsedMs ?? 0, ...(view!.error ? { error: view!.error } : {}), ...(view!.output ? { output: view!.output } : {}) }));
+    const engine = this.#host.engineInfo?.() ?? { name: 'wasm-browser', version: '' };
+    const results = notebookResults(`${this.title}.assay.md`, engine, this.sources, cells);
+    // Plain data (no reactive proxies), as IndexedDB stores it and an export writes it.
+    return JSON.parse(JSON.stringify(runRecord({ notebook: this.title, notebookSha256: current.notebookSha256, ranAt: this.lastRunAt, results, manifest: current.manifest, params: this.notebook.frontMatter.params })));
+  }
+
   /** Keep this run's results with the notebook, so it reopens (as a readout) with them. */
   #keepRun(): void {
     const store = this.#store;
@@ -767,11 +821,12 @@ export class NotebookSession {
       cells: this.cells,
     });
     const reviewCells = [...this.#analysis.cells.values()].filter((c) => c.block.kind === 'review' && run.cells[c.block.name.toLowerCase()]);
+    const record = this.#record();
     // Results can always be computed again: a refused write costs a re-run, not work.
     this.#saving = this.#saving
       .then(async () => {
         for (const c of reviewCells) run.cells[c.block.name.toLowerCase()]!.reviewEvents = (await store.reviewEvents(this.id, c.block.name)).length;
-        await store.saveLastRun(run);
+        await store.saveLastRun(run, record);
       })
       .catch(() => undefined);
   }

@@ -9,6 +9,7 @@ import { SCRATCH_NAMESPACE, aliasSql, notebookNamespace } from '../core/sql/name
 import { contractChecksBody } from '../core/manifest/contractChecks';
 import { notebookResults } from '../core/notebook/notebookResults';
 import { renderSnapshot } from '../core/snapshot/renderSnapshot';
+import { versionsInParentOrder } from '../core/history/runRecord';
 import { APP_VERSION } from '../core/version';
 import { NotebookSession, type NotebookHost, type ProvidedSource } from './NotebookSession.svelte';
 import { NotebookStore, type StoredNotebook } from './store/NotebookStore';
@@ -448,6 +449,13 @@ export class Workbench {
         return { versions: versions.filter((v) => dataset.tables[v]), contract: dataset.manifest.versions.find((v) => v.version === version)?.contract ?? null };
       },
       engineLabel: () => (this.versions ? `${this.versions.engine}, DuckDB ${this.versions.duckdb}` : null),
+      engineInfo: () => (this.versions ? { name: this.versions.engine, version: this.versions.duckdb } : null),
+      manifestVersion: (ref) => {
+        const dataset = ref.manifest ? this.datasetsOpen.byFileName(ref.manifest.split('/').pop()!) : undefined;
+        if (!dataset) return null;
+        const version = ref.version ?? dataset.manifest.versions.at(-1)!.version;
+        return { path: ref.manifest!, dataset: dataset.manifest.dataset, version, order: versionsInParentOrder(dataset.manifest).indexOf(version) };
+      },
     };
   }
 

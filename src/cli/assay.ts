@@ -1,4 +1,4 @@
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { AssayError, messageOf } from '../core/errors';
 import type { Engine } from '../engine/Engine';
@@ -12,10 +12,13 @@ import { suggestCommand } from './suggestCommand';
 import { DEFAULT_SUGGEST_OPTIONS, type SuggestOptions } from '../core/suggest/suggestChecks';
 import { renderSnapshot } from '../core/snapshot/renderSnapshot';
 import { APP_VERSION } from '../core/version';
+import { parseHistory, serializeHistory, versionsInParentOrder, type RunRecord } from '../core/history/runRecord';
+import { parseManifest } from '../core/manifest/manifest';
 
 const USAGE = `assay — run Assay notebooks headlessly
 
   assay run NOTEBOOK [--json OUT.json] [--html OUT.html] [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
+                     [--history DIR] [--over-versions MANIFEST]
       Run every cell; write the results as JSON and/or a static HTML snapshot (default: print a summary).
   assay check NOTEBOOK [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
       Run it and print the quality gates; exit 1 when an error-level gate fails.
@@ -35,6 +38,12 @@ const USAGE = `assay — run Assay notebooks headlessly
   --allow-outside  let the notebook name files outside its project folder
   --unsafe         run the notebook's SQL unsealed: it may then read and write files and
                    URLs. Only for your own notebooks; the snapshot's provenance says so.
+  --history DIR    append the run to DIR/<notebook>.history.jsonl; trend cells draw the
+                   runs already there
+  --over-versions MANIFEST
+                   run once per version of MANIFEST, in parent order, each a run in the
+                   history (sources naming MANIFEST without version: read that version);
+                   --json and --html get the last run
 
 Exit codes: 0 ok, 1 a gate failed (check), 2 usage or input error (a source that does not open, an error in the notebook).`;
 
@@ -54,6 +63,8 @@ interface Options {
   against: string[];
   cell: string;
   suggest: SuggestOptions;
+  history?: string;
+  overVersions?: string;
 }
 
 class UsageError extends Error {}
@@ -95,6 +106,8 @@ function parseArgs(argv: string[]): Options {
       o.suggest.rowCountBand = share(arg, value());
       if (o.suggest.rowCountBand > 1) throw new UsageError('--row-band is a share from 0 to 1');
     }
+    else if (arg === '--history') o.history = value();
+    else if (arg === '--over-versions') o.overVersions = value();
     else if (arg === '--engine') {
       const e = value();
       if (e !== 'wasm' && e !== 'native') throw new UsageError('--engine is wasm or native');
@@ -149,10 +162,61 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   }
 }
 
+/** The history file of a notebook in DIR: `<name>.history.jsonl`, `<name>` the file name without `.assay.md`. */
+export function historyFile(dir: string, notebook: string): string {
+  return join(dir, `${basename(notebook).replace(/\.assay\.md$|\.md$/, '')}.history.jsonl`);
+}
+
+/** The runs in a history file (none when it does not exist yet); a bad line is an input error naming it. */
+async function readHistory(file: string): Promise<RunRecord[]> {
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw new AssayError('input', `cannot read the history (${messageOf(e)})`, { subject: file });
+  });
+  const { records, problems } = parseHistory(text);
+  if (problems.length) throw new AssayError('input', `line ${problems[0]!.line}: ${problems[0]!.message}`, { subject: file });
+  return records;
+}
+
 async function runCommand(o: Options, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const file = o.history ? historyFile(o.history, o.target) : null;
+  const history = file ? await readHistory(file) : [];
+  const keep = async (record: RunRecord) => {
+    history.push(record);
+    if (!file) return;
+    await mkdir(dirname(resolve(file)), { recursive: true });
+    await appendFile(file, serializeHistory([record]));
+  };
+  if (!o.overVersions) return runOnce(o, out, err, history, keep);
+  const manifestPath = await realpath(o.overVersions).catch(() => {
+    throw new AssayError('input', 'no such file', { subject: o.overVersions });
+  });
+  const { manifest, problems } = parseManifest(await readFile(manifestPath, 'utf8'));
+  if (!manifest) throw new AssayError('input', problems.map((p) => `${p.path}: ${p.message}`).join('; '), { subject: o.overVersions });
+  let code = 0;
+  const versions = versionsInParentOrder(manifest);
+  for (const [i, version] of versions.entries()) {
+    out(`${i ? '\n' : ''}== ${manifest.dataset} ${version} ==\n`);
+    // One engine per run: each run seals its engine once its sources are open.
+    const last = i === versions.length - 1;
+    const c = await runOnce({ ...o, ...(last ? {} : { json: undefined, html: undefined }) }, out, err, history, keep, { manifest: manifestPath, version });
+    code = Math.max(code, c);
+  }
+  return code;
+}
+
+async function runOnce(
+  o: Options,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  history: readonly RunRecord[],
+  keep: (r: RunRecord) => Promise<void>,
+  overVersion?: { manifest: string; version: string },
+): Promise<number> {
   const engine = await createEngine(o.engine);
   try {
-    const { text, results, diagnostics, manifestProblems } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside, unsafe: o.unsafe });
+    const { text, results, diagnostics, manifestProblems, record } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside, unsafe: o.unsafe, history, ...(overVersion ? { overVersion } : {}) });
+    await keep(record);
     if (o.unsafe) err('assay: warning: --unsafe: the notebook ran unsealed and could read and write files and URLs\n');
     for (const m of manifestProblems) err(`assay: ${o.strict ? 'error' : 'warning'}: ${m}\n`);
     for (const d of diagnostics) err(`${o.target}:${d.line}: ${d.severity}: ${d.message}\n`);

@@ -14,6 +14,7 @@ import type { Diagnostic, Notebook, SourceRef } from '../core/notebook/types';
 import { checkFile, parseManifest, type FileCheck, type Manifest } from '../core/manifest/manifest';
 import { manifestPlan } from '../core/manifest/manifestPlan';
 import { lineageProblems } from '../core/manifest/lineage';
+import { runRecord, textSha256, versionsInParentOrder, type RunManifest, type RunRecord } from '../core/history/runRecord';
 
 export interface RunFileOptions {
   /** Parameter overrides (`--param seed=7`). */
@@ -27,6 +28,19 @@ export interface RunFileOptions {
   unsafe?: boolean;
   /** Called once the sources are open, before any cell runs (tests use it to scale the data). */
   beforeRun?: (sources: SourceStatus[]) => Promise<void>;
+  /**
+   * Earlier runs (a --history file): trend cells draw them. Only records of this notebook
+   * (same file name) are used.
+   */
+  history?: readonly RunRecord[];
+  /**
+   * Run over one version of a manifest (`--over-versions`): every source that names this
+   * manifest (by real path) without a `version` reads this version. A notebook with no such
+   * source is an error.
+   */
+  overVersion?: { manifest: string; version: string };
+  /** The run's time (ISO); default now. */
+  ranAt?: string;
 }
 
 export interface RunFileResult {
@@ -40,6 +54,8 @@ export interface RunFileResult {
    * (checksum, bytes, rows), and lineage loops. Warnings, or errors under `--strict`.
    */
   manifestProblems: string[];
+  /** The run as a history record (what `--history DIR` appends). */
+  record: RunRecord;
 }
 
 /** A notebook file with its sources open (and the engine not yet sealed). */
@@ -52,6 +68,8 @@ export interface OpenedNotebook {
   manifestProblems: string[];
   /** Each manifest a source names (as the notebook writes its path), parsed. */
   manifests: Map<string, Manifest>;
+  /** The dataset version the run reads (see RunFileOptions.overVersion), for its history record. */
+  runManifest: RunManifest | null;
 }
 
 /**
@@ -60,7 +78,7 @@ export interface OpenedNotebook {
  * not name (`assay suggest` opens every version of a manifest). A notebook that cannot be
  * parsed throws an AssayError naming the file and line.
  */
-export async function openNotebookSources(path: string, engine: Engine, options: Pick<RunFileOptions, 'allowOutside'> & { extra?: (notebook: Notebook, manifests: Map<string, Manifest>) => SourceRef[] } = {}): Promise<OpenedNotebook> {
+export async function openNotebookSources(path: string, engine: Engine, options: Pick<RunFileOptions, 'allowOutside' | 'overVersion'> & { extra?: (notebook: Notebook, manifests: Map<string, Manifest>) => SourceRef[] } = {}): Promise<OpenedNotebook> {
   const file = resolve(path);
   let text: string;
   try {
@@ -79,9 +97,20 @@ export async function openNotebookSources(path: string, engine: Engine, options:
   const sources: SourceStatus[] = [];
   const manifestProblems: string[] = [];
   const manifests = new Map<string, Manifest>();
-  const open = async (ref: SourceRef) => {
+  let runManifest: RunManifest | null = null;
+  let followers = 0;
+  const open = async (declared: SourceRef, named: boolean) => {
+    let ref = declared;
     if (ref.manifest) {
-      sources.push(await openManifestSource(ref, folder, engine, manifestProblems, manifests));
+      const over = options.overVersion;
+      if (named && over && ref.version === undefined && (await realpath(resolve(root, ref.manifest)).catch(() => null)) === over.manifest) {
+        ref = { ...ref, version: over.version };
+        followers++;
+      }
+      const opened = await openManifestSource(ref, folder, engine, manifestProblems, manifests);
+      sources.push(opened.status);
+      // The run's dataset version: the one --over-versions set, else the first manifest source's.
+      if (named && opened.version && (runManifest === null || (ref !== declared && followers === 1))) runManifest = opened.version;
       return;
     }
     if (!ref.path) return;
@@ -93,9 +122,12 @@ export async function openNotebookSources(path: string, engine: Engine, options:
       sources.push(sourceStatus(ref, null, messageOf(error)));
     }
   };
-  for (const ref of notebook.frontMatter.sources) await open(ref);
-  for (const ref of options.extra?.(notebook, manifests) ?? []) await open(ref);
-  return { text, notebook, analysis, diagnostics: all, sources, manifestProblems, manifests };
+  for (const ref of notebook.frontMatter.sources) await open(ref, true);
+  for (const ref of options.extra?.(notebook, manifests) ?? []) await open(ref, false);
+  if (options.overVersion && followers === 0) {
+    throw new AssayError('input', `no source reads ${options.overVersion.manifest} without a pinned version, so --over-versions has nothing to vary (name it as {manifest: …} without version:)`, { subject: path });
+  }
+  return { text, notebook, analysis, diagnostics: all, sources, manifestProblems, manifests, runManifest };
 }
 
 /**
@@ -105,7 +137,7 @@ export async function openNotebookSources(path: string, engine: Engine, options:
  */
 export async function runNotebookFile(path: string, engine: Engine, options: RunFileOptions = {}): Promise<RunFileResult> {
   const file = resolve(path);
-  const { text, notebook, analysis, diagnostics: all, sources, manifestProblems } = await openNotebookSources(path, engine, options);
+  const { text, notebook, analysis, diagnostics: all, sources, manifestProblems, runManifest } = await openNotebookSources(path, engine, options);
   const root = dirname(realpathSync(file));
   const folder: Folder = { root, boundary: projectRoot(root), allowOutside: options.allowOutside ?? false };
   await options.beforeRun?.(sources);
@@ -114,11 +146,14 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const params = { ...notebook.frontMatter.params, ...options.params };
   const reviewEvents = async (cell: string, logFile: string | null) => (logFile ? readReviewLog(folder, logFile) : []);
   const sourceError = (name: string) => sources.find((s) => s.name === name)?.error;
-  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents, sourceError });
+  const notebookSha256 = await textSha256(text);
+  const history = { records: (options.history ?? []).filter((r) => r.notebook === basename(file)), current: { notebookSha256, manifest: runManifest } };
+  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents, sourceError, history });
   const v = await engine.versions();
   const results = notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs);
   if (options.unsafe) results.unsafe = true;
-  return { text, results, runs, diagnostics: all, manifestProblems };
+  const record = runRecord({ notebook: basename(file), notebookSha256, ranAt: options.ranAt ?? new Date().toISOString(), results, manifest: runManifest, params });
+  return { text, results, runs, diagnostics: all, manifestProblems, record };
 }
 
 /** Where a notebook's files are resolved, and the folder they must stay in. */
@@ -174,25 +209,27 @@ export async function openPath(engine: Engine, path: string, name: string, colum
  * A source that is one version of a manifest: its files opened, every one verified (checksum,
  * bytes, rows; problems beyond the first file's pin go to `problems`), unioned when several.
  */
-async function openManifestSource(ref: SourceRef, folder: Folder, engine: Engine, problems: string[], manifests?: Map<string, Manifest>): Promise<SourceStatus> {
+async function openManifestSource(ref: SourceRef, folder: Folder, engine: Engine, problems: string[], manifests?: Map<string, Manifest>): Promise<{ status: SourceStatus; version: RunManifest | null }> {
+  const failed = (error: string) => ({ status: sourceStatus(ref, null, error), version: null });
   let manifestPath: string;
   try {
     manifestPath = await insidePath(folder, ref.manifest!);
   } catch (error) {
-    return sourceStatus(ref, null, messageOf(error));
+    return failed(messageOf(error));
   }
   let text: string;
   try {
     text = await readFile(manifestPath, 'utf8');
   } catch (cause) {
-    return sourceStatus(ref, null, `${ref.manifest}: cannot be read (${messageOf(cause)})`);
+    return failed(`${ref.manifest}: cannot be read (${messageOf(cause)})`);
   }
   const { manifest, problems: invalid } = parseManifest(text);
-  if (!manifest) return sourceStatus(ref, null, `${ref.manifest}: ${invalid.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+  if (!manifest) return failed(`${ref.manifest}: ${invalid.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
   manifests?.set(ref.manifest!, manifest);
   for (const p of lineageProblems(manifest)) problems.push(`${ref.manifest}: ${p.path}: ${p.message}`);
   const plan = manifestPlan(manifest).find((p) => p.version === (ref.version ?? manifest.versions.at(-1)!.version));
-  if (!plan) return sourceStatus(ref, null, `${ref.manifest} has no version ${ref.version}`);
+  if (!plan) return failed(`${ref.manifest} has no version ${ref.version}`);
+  const version: RunManifest = { path: ref.manifest!, dataset: manifest.dataset, version: plan.version, order: versionsInParentOrder(manifest).indexOf(plan.version) };
   const checks: FileCheck[] = [];
   for (const { entry, table } of plan.files) {
     try {
@@ -206,14 +243,14 @@ async function openManifestSource(ref: SourceRef, folder: Folder, engine: Engine
   const union = plan.unionSql(ref.name);
   if (union) await engine.query(union);
   const bad = checks.find((c) => c.status !== 'ok' && c.actual === null);
-  if (bad) return sourceStatus(ref, null, bad.message);
+  if (bad) return { status: sourceStatus(ref, null, bad.message), version };
   // The source's pin is the first file's checksum (sourceStatus compares it); every other
   // disagreement with the manifest is reported here, so a tampered second file is caught.
   checks.forEach((c, i) => {
     if (c.status !== 'ok' && !(i === 0 && c.status === 'checksum mismatch')) problems.push(`${ref.manifest} ${plan.version}: ${c.message}`);
   });
   const first = checks[0]!;
-  return sourceStatus(ref, { sha256: first.actual!.sha256, rows: checks.reduce((s, c) => s + (c.actual?.rows ?? 0), 0), pinned_sha256: first.expected.sha256 });
+  return { status: sourceStatus(ref, { sha256: first.actual!.sha256, rows: checks.reduce((s, c) => s + (c.actual?.rows ?? 0), 0), pinned_sha256: first.expected.sha256 }), version };
 }
 
 /**

@@ -26,11 +26,11 @@ describe('crashes and cancel in Chromium', () => {
     await s.page.evaluate(() => (window as unknown as { __assay: { crashEngine(): Promise<void> } }).__assay.crashEngine());
     await expect
       .poll(() => s.page.locator('[data-testid=notice]').allTextContents(), { timeout: 20_000 })
-      .toContainEqual(expect.stringMatching(/The DuckDB engine stopped \(.*simulated crash \(test hook\)\)\. Starting a new one and reopening 1 source; results are marked stale\./));
+      .toContainEqual(expect.stringMatching(/The DuckDB engine stopped \(.*simulated crash \(test hook\)\)\. Starting a new one and reopening 3 sources; results are marked stale\./));
     await expect.poll(async () => (await statuses()).every((x) => x === 'stale'), { timeout: 10_000 }).toBe(true);
     await expect
       .poll(() => s.page.locator('[data-testid=notice]').allTextContents(), { timeout: 60_000 })
-      .toContainEqual(expect.stringMatching(/^Engine restarted; 1 of 1 sources reopened\./));
+      .toContainEqual(expect.stringMatching(/^Engine restarted; 3 of 3 sources reopened\./));
     expect(await s.page.locator('[data-testid=source][data-name=batch] [data-testid=source-rows]').textContent()).toBe('2,520');
 
     await s.page.getByRole('button', { name: 'Run all' }).click();

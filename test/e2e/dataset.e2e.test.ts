@@ -17,23 +17,23 @@ describe('datasets and quality gates in Chromium', () => {
     const v1 = readFileSync(samplePath('defects_v1.parquet'));
     await s.page.setInputFiles('[data-testid=dataset-input]', [manifest, { name: 'defects_v1.parquet', mimeType: 'application/octet-stream', buffer: v1 }]);
     const dataset = s.page.locator('[data-testid=dataset][data-name=defects]');
-    await expect.poll(() => dataset.locator('[data-testid=file-check]').count(), { timeout: 30_000 }).toBe(2);
-    expect(await dataset.locator('[data-testid=file-check]').allTextContents()).toEqual(['✓ defects_v1.parquet: verified', '✗ defects_v2.parquet is missing']);
+    await expect.poll(() => dataset.locator('[data-testid=file-check]').count(), { timeout: 30_000 }).toBe(3);
+    expect(await dataset.locator('[data-testid=file-check]').allTextContents()).toEqual(['✓ defects_v1.parquet: verified', '✗ defects_v2.parquet is missing', '✗ defects_v3.parquet is missing']);
 
-    await s.page.setInputFiles('[data-testid=dataset-input]', [samplePath('defects.manifest.json'), samplePath('defects_v1.parquet'), samplePath('defects_v2.parquet')]);
-    await expect.poll(() => dataset.locator('[data-testid=file-check][data-status=ok]').count(), { timeout: 30_000 }).toBe(2);
+    await s.page.setInputFiles('[data-testid=dataset-input]', [samplePath('defects.manifest.json'), samplePath('defects_v1.parquet'), samplePath('defects_v2.parquet'), samplePath('defects_v3.parquet')]);
+    await expect.poll(() => dataset.locator('[data-testid=file-check][data-status=ok]').count(), { timeout: 30_000 }).toBe(3);
     expect(await s.page.locator('[data-testid=source][data-name=defects_v2] [data-testid=source-rows]').textContent()).toBe('2,520');
 
     // A file whose bytes changed is caught by its checksum, and named.
     const tampered = Buffer.from(readFileSync(samplePath('defects_v1.parquet')));
     tampered[tampered.length - 20]! ^= 0xff;
-    await s.page.setInputFiles('[data-testid=dataset-input]', [manifest, { name: 'defects_v1.parquet', mimeType: 'application/octet-stream', buffer: tampered }, { name: 'defects_v2.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(samplePath('defects_v2.parquet')) }]);
+    await s.page.setInputFiles('[data-testid=dataset-input]', [manifest, { name: 'defects_v1.parquet', mimeType: 'application/octet-stream', buffer: tampered }, { name: 'defects_v2.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(samplePath('defects_v2.parquet')) }, { name: 'defects_v3.parquet', mimeType: 'application/octet-stream', buffer: readFileSync(samplePath('defects_v3.parquet')) }]);
     await expect
       .poll(() => s.page.locator('[data-testid=notice]').allTextContents(), { timeout: 30_000 })
-      .toContainEqual(expect.stringMatching(/^defects\.manifest\.json: 1 of 2 files failed verification — defects_v1\.parquet: (checksum mismatch|not a readable Parquet|row group)/));
+      .toContainEqual(expect.stringMatching(/^defects\.manifest\.json: 1 of 3 files failed verification — defects_v1\.parquet: (checksum mismatch|not a readable Parquet|row group)/));
     // Put the good file back for what follows.
-    await s.page.setInputFiles('[data-testid=dataset-input]', [samplePath('defects.manifest.json'), samplePath('defects_v1.parquet'), samplePath('defects_v2.parquet')]);
-    await expect.poll(() => dataset.locator('[data-testid=file-check][data-status=ok]').count(), { timeout: 30_000 }).toBe(2);
+    await s.page.setInputFiles('[data-testid=dataset-input]', [samplePath('defects.manifest.json'), samplePath('defects_v1.parquet'), samplePath('defects_v2.parquet'), samplePath('defects_v3.parquet')]);
+    await expect.poll(() => dataset.locator('[data-testid=file-check][data-status=ok]').count(), { timeout: 30_000 }).toBe(3);
   });
 
   test('the triage notebook shows failing gates and their rows; the contract inserts as checks', async () => {
@@ -64,7 +64,8 @@ describe('datasets and quality gates in Chromium', () => {
     const dataset = s.page.locator('[data-testid=dataset][data-name=defects]');
     await dataset.getByRole('button', { name: 'Release a curated version…' }).click();
     await dataset.getByLabel('Relation to release').fill('curated');
-    await dataset.getByLabel('New version').fill('v3');
+    // v3 is the sample's own third version: the release is v4, from v2 (what batch B read).
+    await dataset.getByLabel('New version').fill('v4');
     await dataset.getByLabel('Parent version').selectOption('v2');
     const downloads: import('playwright-core').Download[] = [];
     s.page.on('download', (d) => downloads.push(d));
@@ -72,13 +73,13 @@ describe('datasets and quality gates in Chromium', () => {
     await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
     const byName = Object.fromEntries(await Promise.all(downloads.map(async (d) => [d.suggestedFilename(), readFileSync((await d.path())!)] as const)));
     const manifest = JSON.parse(byName['defects.manifest.json']!.toString('utf8'));
-    const v3 = manifest.versions[2];
-    const parquet = byName['defects_v3.parquet']!;
+    const v4 = manifest.versions[3];
+    const parquet = byName['defects_v4.parquet']!;
     const { createHash } = await import('node:crypto');
-    expect(v3.files[0]).toEqual({ path: 'defects_v3.parquet', format: 'parquet', sha256: createHash('sha256').update(parquet).digest('hex'), bytes: parquet.length, rows: 2456 });
+    expect(v4.files[0]).toEqual({ path: 'defects_v4.parquet', format: 'parquet', sha256: createHash('sha256').update(parquet).digest('hex'), bytes: parquet.length, rows: 2456 });
     // v2 has 2,500 distinct image ids: 44 hold only off-taxonomy or NULL labels (removed), the 20
     // repeated ids collapse to one row (changed), the rest are untouched; nothing is added.
-    expect(v3.delta).toEqual({ parent: 'v2', key: 'image_id', added: 0, removed: 44, changed: 20, unchanged: 2436 });
+    expect(v4.delta).toEqual({ parent: 'v2', key: 'image_id', added: 0, removed: 44, changed: 20, unchanged: 2436 });
     expect(await dataset.getByTestId('release-result').textContent()).toContain('2456 rows');
   });
 });

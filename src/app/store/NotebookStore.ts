@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { AssayError, messageOf } from '../../core/errors';
 import type { ReviewEvent } from '../../core/review/ReviewEvent';
+import type { RunRecord } from '../../core/history/runRecord';
 
 /** A saved notebook: its whole text (the file is the notebook). */
 export interface StoredNotebook {
@@ -64,11 +65,17 @@ export interface StoredRun {
   cells: Record<string, StoredCell>;
 }
 
+/** A run in a notebook's history: the record as the CLI writes it, and the notebook it belongs to here. */
+export interface StoredHistoryRun extends RunRecord {
+  notebookId: string;
+}
+
 interface AssaySchema extends DBSchema {
   notebooks: { key: string; value: StoredNotebook; indexes: { byOrigin: string } };
   revisions: { key: number; value: Revision; indexes: { byNotebook: [string, number] } };
   reviewEvents: { key: string; value: StoredReviewEvent; indexes: { byCell: [string, string] } };
   lastRuns: { key: string; value: StoredRun };
+  runs: { key: [string, string]; value: StoredHistoryRun; indexes: { byNotebook: [string, string] } };
 }
 
 /** Edits closer together than this update the newest revision instead of adding one. */
@@ -90,7 +97,7 @@ export class NotebookStore {
 
   static async open(name = 'assay', now: () => number = Date.now): Promise<NotebookStore> {
     try {
-      const db = await openDB<AssaySchema>(name, 3, {
+      const db = await openDB<AssaySchema>(name, 4, {
         upgrade(db, oldVersion) {
           if (oldVersion < 1) {
             const nb = db.createObjectStore('notebooks', { keyPath: 'id' });
@@ -105,6 +112,12 @@ export class NotebookStore {
             review.createIndex('byCell', ['owner', 'cell']);
           }
           if (oldVersion < 3) db.createObjectStore('lastRuns', { keyPath: 'notebookId' });
+          if (oldVersion < 4) {
+            // Every run, not only the last: keyed by notebook and the record's id, so
+            // importing an exported history twice keeps one copy of each run.
+            const runs = db.createObjectStore('runs', { keyPath: ['notebookId', 'id'] });
+            runs.createIndex('byNotebook', ['notebookId', 'ran_at']);
+          }
         },
       });
       return new NotebookStore(db, now);
@@ -184,9 +197,38 @@ export class NotebookStore {
     });
   }
 
-  /** Keep a notebook's latest run (replacing the one before). */
-  async saveLastRun(run: StoredRun): Promise<void> {
-    await this.#guard('keep the run\'s results', () => this.#db.put('lastRuns', run).then(() => undefined));
+  /**
+   * Keep a notebook's latest run (replacing the one before) and, given its history record,
+   * append that to the notebook's runs, in one transaction: the history is the last runs kept.
+   */
+  async saveLastRun(run: StoredRun, record?: RunRecord): Promise<void> {
+    await this.#guard('keep the run\'s results', async () => {
+      const tx = this.#db.transaction(['lastRuns', 'runs'], 'readwrite');
+      await tx.objectStore('lastRuns').put(run);
+      if (record) await tx.objectStore('runs').put({ ...record, notebookId: run.notebookId });
+      await tx.done;
+    });
+  }
+
+  /** Every kept run of a notebook as history records, oldest first. */
+  async runHistory(id: string): Promise<RunRecord[]> {
+    const rows = await this.#guard('read the run history', () => this.#db.getAllFromIndex('runs', 'byNotebook', IDBKeyRange.bound([id, ''], [id, '\uffff'])));
+    return rows.map(({ notebookId: _, ...record }) => record);
+  }
+
+  /** Add runs from an exported history; those already here (same id) are skipped. Returns how many were new. */
+  async importRuns(id: string, records: readonly RunRecord[]): Promise<number> {
+    return this.#guard('import the run history', async () => {
+      const tx = this.#db.transaction('runs', 'readwrite');
+      let added = 0;
+      for (const record of records) {
+        if (await tx.store.getKey([id, record.id])) continue;
+        await tx.store.add({ ...record, notebookId: id });
+        added++;
+      }
+      await tx.done;
+      return added;
+    });
   }
 
   /** The latest run kept for a notebook, if any. */
@@ -196,9 +238,10 @@ export class NotebookStore {
 
   async delete(id: string): Promise<void> {
     await this.#guard('delete the notebook', async () => {
-      const tx = this.#db.transaction(['notebooks', 'revisions', 'lastRuns'], 'readwrite');
+      const tx = this.#db.transaction(['notebooks', 'revisions', 'lastRuns', 'runs'], 'readwrite');
       await tx.objectStore('notebooks').delete(id);
       await tx.objectStore('lastRuns').delete(id);
+      for (const k of await tx.objectStore('runs').index('byNotebook').getAllKeys(IDBKeyRange.bound([id, ''], [id, '\uffff']))) await tx.objectStore('runs').delete(k);
       const keys = await tx.objectStore('revisions').index('byNotebook').getAllKeys(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
       for (const k of keys) await tx.objectStore('revisions').delete(k);
       await tx.done;

@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
 import type { ReviewEvent } from '../review/ReviewEvent';
+import type { RunHistory } from './trendCell';
 
 /** A problem in a cell body, at a 1-based line of the body. */
 export interface BodyDiagnostic {
@@ -24,6 +25,12 @@ export interface CellContext {
    * merged with the log file the spec names, if any (resolved against the notebook).
    */
   reviewEvents?: (cell: string, logFile: string | null) => Promise<ReviewEvent[]>;
+  /**
+   * The notebook's earlier runs and what this run reads, for trend cells. The host supplies
+   * it: the CLI from --history DIR and --over-versions, the app from IndexedDB. Absent, a
+   * trend has only this run's point.
+   */
+  history?: RunHistory;
 }
 
 /** What a cell produced: a table to show (optional) and a JSON-able result for snapshots and the CLI. */

@@ -3,7 +3,7 @@ import { labelText, NULL_LABEL } from '../format/displayLabel';
 import { escapeHtml, renderMarkdown } from '../markdown';
 import { parseNotebook } from '../notebook/parseNotebook';
 import type { NotebookResults } from '../notebook/notebookResults';
-import { svgChart, type ChartResult } from './svgChart';
+import { svgChart, svgTrend, trendPointLabel, type ChartResult, type TrendResult } from './svgChart';
 import { svgDriftSpark, DRIFT_COLORS, type DriftSparkInput } from './svgDriftSpark';
 import { DRIFT_TEST_NAMES, type DriftTest } from '../cells/driftCell';
 
@@ -125,6 +125,23 @@ function renderCell(kind: string, r: Result): string {
     }
     case 'chart':
       return svgChart(r as unknown as ChartResult);
+    case 'trend': {
+      const t = r as unknown as TrendResult & { flagged_count: number; runs: number };
+      const flagged = t.points.filter((p) => p.flagged);
+      return `<p class="meta">${num(t.runs)} ${t.over === 'versions' ? 'versions' : 'runs'} · ${num(t.flagged_count)} flagged point${t.flagged_count === 1 ? '' : 's'}</p>${svgTrend(t)}${table(
+        ['metric', t.over === 'versions' ? 'version' : 'run', 'value', 'median', 'MAD', 'z', 'flagged', 'beyond threshold'],
+        (t.points as (TrendResult['points'][number] & { median: number | null; mad: number | null; z: number | null; status: string })[]).map((p) => [
+          p.metric,
+          `${trendPointLabel(p)}${p.notebook_changed ? ' (another notebook text)' : ''}`,
+          p.value,
+          p.median,
+          p.mad,
+          p.z ?? (p.status === 'constant_window' ? 'MAD 0' : '—'),
+          p.flagged ? 'flagged' : '',
+          p.beyond_threshold ? 'yes' : '',
+        ]),
+      )}${flagged.length ? `<p class="alerts">flagged: ${flagged.map((p) => `${e(p.metric)} at ${e(trendPointLabel(p))}`).join('; ')}</p>` : ''}`;
+    }
     case 'label_issues': {
       const classes = (r.classes as string[]) ?? [];
       const joint = (r.confident_joint as number[][]) ?? [];

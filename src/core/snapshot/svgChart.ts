@@ -150,3 +150,80 @@ export function svgChart(r: ChartResult): string {
   const facets = [...new Set(r.rows.map((d) => label(d.facet)))];
   return `${title}${facets.map((f) => `<figure class="chart"><figcaption>${e(r.facet!)} = ${e(f)}</figcaption>${panel(r, r.rows.filter((d) => label(d.facet) === f), series)}</figure>`).join('')}${legend}`;
 }
+
+/** A trend cell's result as the snapshot draws it (see `$defs/trend` in results.schema.json). */
+export interface TrendResult {
+  over: 'runs' | 'versions';
+  metrics: { metric: string; label: string; threshold: { min: number | null; max: number | null } }[];
+  points: {
+    metric: string;
+    index: number;
+    version: string | null;
+    ran_at: string | null;
+    current: boolean;
+    notebook_changed: boolean;
+    value: number | null;
+    flagged: boolean;
+    beyond_threshold: boolean;
+  }[];
+}
+
+/** The x label of a trend point: its version, or its run's time (this run: "this run"). */
+export function trendPointLabel(p: TrendResult['points'][number]): string {
+  if (p.version !== null) return p.version;
+  if (p.current) return 'this run';
+  return p.ran_at ? p.ran_at.slice(0, 16).replace('T', ' ') : `run ${p.index + 1}`;
+}
+
+/**
+ * One static line chart per metric of a trend cell: the values over runs or versions, the
+ * threshold lines dashed, flagged points as red rings, points of another notebook text
+ * hollow. No script; drawn from the points only.
+ */
+export function svgTrend(r: TrendResult): string {
+  return r.metrics
+    .map((m) => {
+      const pts = r.points.filter((p) => p.metric === m.metric);
+      const iw = W - M.left - M.right;
+      const ih = H - M.top - M.bottom;
+      const values = pts.flatMap((p) => (p.value === null ? [] : [p.value]));
+      const lines = [m.threshold.min, m.threshold.max].filter((t): t is number => t !== null);
+      const all = [...values, ...lines];
+      let lo = all.length ? Math.min(...all) : 0;
+      let hi = all.length ? Math.max(...all) : 1;
+      if (lo >= 0 && lo < (hi - lo) * 0.5) lo = 0;
+      if (!(hi > lo)) [lo, hi] = [lo - Math.abs(lo || 1) * 0.1, hi + Math.abs(hi || 1) * 0.1];
+      const band = iw / Math.max(1, pts.length);
+      const x = (i: number) => M.left + (i + 0.5) * band;
+      const y = (v: number) => M.top + ih - ((v - lo) / (hi - lo)) * ih;
+      // Shares differ in the third decimal: tick labels carry as many decimals as their step.
+      const ticks = niceTicks(lo, hi);
+      const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 1;
+      const decimals = Math.min(8, Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
+      const parts = ticks.map(
+        (t) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e5e7eb"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${t.toFixed(decimals)}</text>`,
+      );
+      for (const t of lines) parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#b42318" stroke-dasharray="5 4"/><text x="${W - M.right}" y="${(y(t) - 3).toFixed(1)}" text-anchor="end" fill="#b42318">threshold ${fmt(t)}</text>`);
+      // Segments join consecutive points with a value; a missing value breaks the line.
+      let run: string[] = [];
+      const flush = () => {
+        if (run.length > 1) parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke="${PALETTE[0]}" stroke-width="1.5"/>`);
+        run = [];
+      };
+      pts.forEach((p, i) => (p.value === null ? flush() : run.push(`${x(i).toFixed(1)},${y(p.value).toFixed(1)}`)));
+      flush();
+      pts.forEach((p, i) => {
+        if (p.value === null) return;
+        const tip = `<title>${e(trendPointLabel(p))}: ${fmt(p.value)}${p.flagged ? ' — flagged' : ''}${p.beyond_threshold ? ' — beyond the threshold' : ''}${p.notebook_changed ? ' — another notebook text' : ''}</title>`;
+        parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="${p.notebook_changed ? '#fff' : PALETTE[0]}" stroke="${PALETTE[0]}">${tip}</circle>`);
+        if (p.flagged) parts.push(`<circle class="flagged" cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="7" fill="none" stroke="#d92d20" stroke-width="2">${tip}</circle>`);
+      });
+      const every = Math.ceil(pts.length / 12);
+      pts.forEach((p, i) => {
+        if (i % every === 0) parts.push(`<text x="${x(i).toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="middle">${e(trendPointLabel(p))}</text>`);
+      });
+      const svgText = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${e(`${m.label} over ${r.over}`)}" font-family="system-ui,sans-serif" font-size="10" fill="#1d2329">${parts.join('')}<text x="${M.left + iw / 2}" y="${H - 6}" text-anchor="middle" fill="#4b5563">${r.over === 'versions' ? 'dataset version' : 'run'}</text></svg>`;
+      return `<h4>${e(m.label)}</h4><figure class="chart trend">${svgText}</figure>`;
+    })
+    .join('');
+}

@@ -10,6 +10,7 @@ import SampleOutput from './SampleOutput.svelte';
 import ReviewOutput from './ReviewOutput.svelte';
 import ChartOutput from './ChartOutput.svelte';
 import LabelIssuesOutput from './LabelIssuesOutput.svelte';
+import TrendOutput from './TrendOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -30,4 +31,5 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   review: ReviewOutput,
   chart: ChartOutput as Component<OutputProps>,
   label_issues: LabelIssuesOutput,
+  trend: TrendOutput as Component<OutputProps>,
 };

@@ -3,6 +3,7 @@ import { NotebookStore, REVISION_INTERVAL_MS } from '../../../src/app/store/Note
 import { AssayError } from '../../../src/core/errors';
 import { openDB } from 'idb';
 import type { ReviewEvent } from '../../../src/core/review/ReviewEvent';
+import { parseHistory, runRecord, serializeHistory } from '../../../src/core/history/runRecord';
 
 describe('NotebookStore (IndexedDB)', () => {
   let store: NotebookStore | null = null;
@@ -86,5 +87,43 @@ describe('NotebookStore (IndexedDB)', () => {
     store = await NotebookStore.open(name);
     expect((await store.get('old'))?.text).toBe('# Kept\n');
     expect(await store.reviewEvents('old', 'x')).toEqual([]);
+  });
+
+  const record = (id: string, ranAt: string) =>
+    runRecord({ id, notebook: 'T', notebookSha256: 'a'.repeat(64), ranAt, manifest: null, params: {}, results: { notebook: 'T.assay.md', engine: { name: 'wasm-browser', version: 'v1.4.3' }, sources: [], cells: [] } });
+  const lastRun = (ranAt: string) => ({ notebookId: 'nb-1', ranAt, text: 'x', engine: null, sources: [], cells: {} });
+
+  test('every run is kept with the last run, in time order; export and import round-trip and skip runs already here', async () => {
+    store = await NotebookStore.open(`assay-test-${crypto.randomUUID()}`);
+    await store.saveLastRun(lastRun('2026-12-02T10:00:00.000Z'), record('r2', '2026-12-02T10:00:00.000Z'));
+    await store.saveLastRun(lastRun('2026-12-01T10:00:00.000Z'), record('r1', '2026-12-01T10:00:00.000Z'));
+    await store.saveLastRun({ ...lastRun('2026-12-03T10:00:00.000Z'), notebookId: 'nb-2' }, record('other', '2026-12-03T10:00:00.000Z'));
+    expect((await store.runHistory('nb-1')).map((r) => r.id)).toEqual(['r1', 'r2']);
+    // The last run is still the one store issue 20 keeps.
+    expect((await store.lastRun('nb-1'))?.ranAt).toBe('2026-12-01T10:00:00.000Z');
+    const exported = serializeHistory(await store.runHistory('nb-1'));
+    expect(parseHistory(exported).records).toEqual([record('r1', '2026-12-01T10:00:00.000Z'), record('r2', '2026-12-02T10:00:00.000Z')]);
+    expect(await store.importRuns('nb-3', parseHistory(exported).records)).toBe(2);
+    expect(await store.importRuns('nb-3', parseHistory(exported).records)).toBe(0);
+    expect(serializeHistory(await store.runHistory('nb-3'))).toBe(exported);
+    await store.delete('nb-1');
+    expect(await store.runHistory('nb-1')).toEqual([]);
+  });
+
+  test('a database from before the run history (version 3) is upgraded with its last runs intact', async () => {
+    const name = `assay-test-${crypto.randomUUID()}`;
+    const v3 = await openDB(name, 3, {
+      upgrade(db) {
+        db.createObjectStore('notebooks', { keyPath: 'id' }).createIndex('byOrigin', 'origin');
+        db.createObjectStore('revisions', { keyPath: 'rev', autoIncrement: true }).createIndex('byNotebook', ['notebookId', 'savedAt']);
+        db.createObjectStore('reviewEvents', { keyPath: 'id' }).createIndex('byCell', ['owner', 'cell']);
+        db.createObjectStore('lastRuns', { keyPath: 'notebookId' });
+      },
+    });
+    await v3.put('lastRuns', lastRun('2026-12-01T10:00:00.000Z'));
+    v3.close();
+    store = await NotebookStore.open(name);
+    expect((await store.lastRun('nb-1'))?.ranAt).toBe('2026-12-01T10:00:00.000Z');
+    expect(await store.runHistory('nb-1')).toEqual([]);
   });
 });

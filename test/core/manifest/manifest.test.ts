@@ -17,7 +17,7 @@ describe('manifests', () => {
   test('the sample manifest parses and its files verify against their bytes', () => {
     const { manifest, problems } = parseManifest(text);
     expect(problems).toEqual([]);
-    expect(manifest!.versions.map((v) => [v.version, v.parent])).toEqual([['v1', null], ['v2', 'v1']]);
+    expect(manifest!.versions.map((v) => [v.version, v.parent])).toEqual([['v1', null], ['v2', 'v1'], ['v3', 'v2']]);
     for (const v of manifest!.versions) {
       for (const f of v.files) {
         const bytes = readFileSync(path(f.path));
@@ -90,13 +90,13 @@ describe('manifests', () => {
 
   test('a release appends a version with files, contract and delta', () => {
     const { manifest } = parseManifest(text);
-    const file = { path: 'defects_v3.parquet', format: 'parquet' as const, sha256: 'a'.repeat(64), bytes: 10, rows: 2400 };
-    const next = releaseManifest(manifest!, { version: 'v3', parent: 'v2', files: [file], delta: { key: 'image_id', added: 0, removed: 120, changed: 36, unchanged: 2364 }, created: '2026-11-21' });
-    expect(next.versions).toHaveLength(3);
-    expect(next.versions[2]).toMatchObject({ version: 'v3', parent: 'v2', taxonomy_version: 'tax-3', files: [file], delta: { parent: 'v2', removed: 120 } });
-    expect(next.versions[2]!.contract).toEqual(manifest!.versions[1]!.contract);
+    const file = { path: 'defects_v4.parquet', format: 'parquet' as const, sha256: 'a'.repeat(64), bytes: 10, rows: 2400 };
+    const next = releaseManifest(manifest!, { version: 'v4', parent: 'v2', files: [file], delta: { key: 'image_id', added: 0, removed: 120, changed: 36, unchanged: 2364 }, created: '2026-11-21' });
+    expect(next.versions).toHaveLength(4);
+    expect(next.versions[3]).toMatchObject({ version: 'v4', parent: 'v2', taxonomy_version: 'tax-3', files: [file], delta: { parent: 'v2', removed: 120 } });
+    expect(next.versions[3]!.contract).toEqual(manifest!.versions[1]!.contract);
     expect(parseManifest(JSON.stringify(next)).problems).toEqual([]);
-    expect(manifest!.versions).toHaveLength(2);
-    expect(() => releaseManifest(next, { version: 'v3', parent: 'v2', files: [file], delta: { key: 'k', added: 0, removed: 0, changed: 0, unchanged: 0 }, created: 'x' })).toThrow(/already exists/);
+    expect(manifest!.versions).toHaveLength(3);
+    expect(() => releaseManifest(next, { version: 'v4', parent: 'v2', files: [file], delta: { key: 'k', added: 0, removed: 0, changed: 0, unchanged: 0 }, created: 'x' })).toThrow(/already exists/);
   });
 });
