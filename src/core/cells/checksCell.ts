@@ -119,7 +119,7 @@ export const checksCell: CellKind<ChecksSpec> = {
   kind: 'checks',
   description: 'Quality gates with failing rows: not null, unique, in set, between, pattern, relations, metrics',
   schema: CHECKS_SCHEMA,
-  template: 'source: batch\nkey: image_id\nrules:\n  - not_null: label\n  - in_set: label\n    values: [crack, dent, ok, scratch, stain]',
+  template: 'source: batch\nkey: image_id\nrules:\n  - not_null: image_id\n  - unique: image_id\n  - row_count: true\n    min: 1',
   parse(body) {
     const y = new YamlSpec(body, CHECKS_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
