@@ -25,6 +25,8 @@ import type { Decision, ReviewAction, ReviewEvent } from '../core/review/ReviewE
 import { reannotationSql, REVIEW_COLUMNS, type ReviewSpec } from '../core/cells/reviewCell';
 import { tableToJsonRows, type JsonScalar } from '../core/arrowJson';
 import type { ExportFormat } from '../core/exportTable';
+import { captureRun, restoredViews, runFreshness, type RunFreshness } from './keptRun';
+import type { StoredRun } from './store/NotebookStore';
 
 /** Rows shown under a cell on request: a confusion cell's pair, a failing rule's view. */
 export interface DrillDown {
@@ -86,6 +88,17 @@ export interface NotebookHost {
   cancel?(): Promise<void>;
   /** A file the user picked, by a path a record holds (an image beside the data). */
   pickedFile?(path: string): File | null;
+  /** The engine as the provenance names it (kept with a run). */
+  engineLabel?(): string | null;
+}
+
+/** Results shown from a kept run rather than this page's own: when it ran and what it read. */
+export interface RestoredRun {
+  ranAt: string;
+  engine: string | null;
+  sources: StoredRun['sources'];
+  /** False when the notebook's text changed since that run (changed cells are stale). */
+  textMatches: boolean;
 }
 
 /** One record of a review queue. */
@@ -130,6 +143,8 @@ export class NotebookSession {
   running = $state(false);
   /** When the last run finished (ISO time), for the readout's provenance. */
   lastRunAt = $state<string | null>(null);
+  /** Set while the cells show a kept run's results (see restoreRun); a run here clears it. */
+  restored = $state.raw<RestoredRun | null>(null);
   /** Open drill-downs, by cell name (lowercased). */
   drills = $state<Record<string, DrillDown>>({});
   /** Each review cell's log (the store's events and its log file's), by cell name (lowercased). */
@@ -400,6 +415,39 @@ export class NotebookSession {
   engineLost(): void {
     this.#sourcesReady = false;
     for (const [name, view] of Object.entries(this.cells)) if (view.status !== 'idle') this.cells[name] = { ...view, status: 'stale' };
+  }
+
+  /**
+   * Show a kept run's results: every cell whose body is as it ran shows them, cells edited
+   * since (and what reads them) are stale. Does nothing once this page has run the notebook.
+   */
+  async restoreRun(run: StoredRun): Promise<void> {
+    if (this.lastRunAt !== null || this.running) return;
+    const { views, changed } = restoredViews(run, [...this.#analysis.cells.values()].map((c) => c.block));
+    for (const [key, view] of Object.entries(views)) this.cells[key] = view;
+    for (const key of changed) this.#markStale(key);
+    this.restored = { ranAt: run.ranAt, engine: run.engine, sources: run.sources, textMatches: run.text === this.text };
+    // A review cell's numbers also depend on its decisions: ones taken after the run make it stale.
+    for (const [key, kept] of Object.entries(run.cells)) {
+      if (kept.reviewEvents === undefined || !views[key] || !this.#store) continue;
+      const now = (await this.#store.reviewEvents(this.id, key).catch(() => null))?.length;
+      if (now !== kept.reviewEvents && this.lastRunAt === null) this.#markStale(key);
+    }
+  }
+
+  /** Whether the open data is what the kept run read (null when no kept run is shown). */
+  get freshness(): RunFreshness | null {
+    return this.restored ? runFreshness(this.restored, this.sources) : null;
+  }
+
+  /** When the results on screen ran: this page's last run, or the kept run's. */
+  get ranAt(): string | null {
+    return this.lastRunAt ?? this.restored?.ranAt ?? null;
+  }
+
+  /** Whether anything has results to show (a run here or a kept one). */
+  get hasResults(): boolean {
+    return Object.values(this.cells).some((c) => c.status === 'ok' || c.status === 'error' || c.status === 'stale');
   }
 
   /** The standing decision per record key of a review cell. */
@@ -738,7 +786,32 @@ export class NotebookSession {
       for (const n of names) if (this.cells[n]?.status === 'running') this.cells[n] = { ...this.cells[n], status: 'stale' };
       this.running = false;
       this.lastRunAt = new Date().toISOString();
+      this.restored = null;
+      this.#keepRun();
     }
+  }
+
+  /** Keep this run's results with the notebook, so it reopens (as a readout) with them. */
+  #keepRun(): void {
+    const store = this.#store;
+    if (!store || !this.lastRunAt) return;
+    const run = captureRun({
+      notebookId: this.id,
+      ranAt: this.lastRunAt,
+      text: this.text,
+      engine: this.#host.engineLabel?.() ?? null,
+      sources: this.sources,
+      blocks: [...this.#analysis.cells.values()].map((c) => c.block),
+      cells: this.cells,
+    });
+    const reviewCells = [...this.#analysis.cells.values()].filter((c) => c.block.kind === 'review' && run.cells[c.block.name.toLowerCase()]);
+    // Results can always be computed again: a refused write costs a re-run, not work.
+    this.#saving = this.#saving
+      .then(async () => {
+        for (const c of reviewCells) run.cells[c.block.name.toLowerCase()]!.reviewEvents = (await store.reviewEvents(this.id, c.block.name)).length;
+        await store.saveLastRun(run);
+      })
+      .catch(() => undefined);
   }
 
   #scheduleSave(): void {

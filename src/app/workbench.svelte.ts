@@ -63,6 +63,11 @@ export class Workbench {
   examples = $state<ExampleNotebook[]>([]);
   saved = $state<StoredNotebook[]>([]);
   storageError = $state<string | null>(null);
+  /**
+   * Readout mode: the open notebook as a document for stakeholders — prose, outputs and
+   * provenance, no run, edit, source or dataset controls (the page's panels follow it).
+   */
+  readout = $state(new URLSearchParams(globalThis.location?.hash.slice(1) ?? '').has('readout'));
   store: NotebookStore | null = null;
   readonly host: EngineHost;
   readonly registry: SourceRegistry;
@@ -252,7 +257,7 @@ export class Workbench {
       })
       .filter((c) => c.output || c.error);
     const results = notebookResults(`${session.title}.assay.md`, { name: this.versions?.engine ?? 'wasm-browser', version: this.versions?.duckdb ?? '' }, session.sources, cells);
-    const html = renderSnapshot(session.text, results, { app: APP_VERSION, ranAt: session.lastRunAt ?? 'not run', params: session.notebook.frontMatter.params });
+    const html = renderSnapshot(session.text, results, { app: APP_VERSION, ranAt: session.ranAt ?? 'not run', params: session.notebook.frontMatter.params });
     return { fileName: `${fileSlug(session.title)}.snapshot.html`, html };
   }
 
@@ -286,12 +291,21 @@ export class Workbench {
   async openExample(file: string): Promise<void> {
     const url = new URL(`notebooks/${file}`, location.href).href;
     const origin = `example:${file}`;
+    // Examples open as what they are for: a readout with its results.
+    this.readout = true;
     const stored = await this.store?.findByOrigin(origin).catch(() => undefined);
     if (stored) return this.#openSession(stored.id, stored.text, url);
     const res = await fetch(url);
     if (!res.ok) return this.notify('error', `${file}: the example could not be loaded (HTTP ${res.status})`);
     const text = await res.text();
     await this.#createAndOpen(text, origin, url);
+  }
+
+  /** Switch between readout and edit mode (Alt+R); the URL keeps it for a reload. */
+  setReadout(on: boolean): void {
+    this.readout = on;
+    if (this.session) this.#writeUrl(this.session.id);
+    if (on && this.session) void this.#showResults(this.session);
   }
 
   async openStored(id: string): Promise<void> {
@@ -381,8 +395,35 @@ export class Workbench {
       this.#sessions.set(id, session);
     } else session.setText(text);
     this.session = session;
-    void session.checkSources();
-    history.replaceState(null, '', `${location.pathname}${location.search}#nb=${encodeURIComponent(id)}`);
+    this.#writeUrl(id);
+    void this.#showResults(session);
+  }
+
+  #writeUrl(id: string): void {
+    history.replaceState(null, '', `${location.pathname}${location.search}#nb=${encodeURIComponent(id)}${this.readout ? '&readout' : ''}`);
+  }
+
+  /** Resolves once the open notebook shows its results (kept or run on open); for tests and the CLI-like flows. */
+  resultsShown: Promise<void> = Promise.resolve();
+
+  /**
+   * On open: look the sources up, show the kept run's results if there is one, and in
+   * readout mode run the notebook when nothing is kept and every source is at hand.
+   */
+  #showResults(session: NotebookSession): Promise<void> {
+    this.resultsShown = (async () => {
+      // The kept results first (they show at once), then the sources, which say whether they still apply.
+      if (!session.hasResults && this.store && !session.id.startsWith('unsaved-')) {
+        const kept = await this.store.lastRun(session.id).catch(() => undefined);
+        if (kept) await session.restoreRun(kept);
+      }
+      await session.checkSources();
+      if (this.readout && this.session === session && !session.hasResults && !session.running && session.missingSources.length === 0) {
+        if (!(await this.host.whenReady())) return;
+        await session.runAll();
+      }
+    })().catch((error) => this.notify('error', `${session.title}: ${messageOf(error)}`));
+    return this.resultsShown;
   }
 
   /** What a session may do with the page, every statement in its own namespace. */
@@ -399,6 +440,7 @@ export class Workbench {
       exportQuery: (sql, format) => this.exportQuery(sql, format, namespace),
       cancel: () => this.host.cancel(),
       pickedFile: (path) => this.pickedFile(path),
+      engineLabel: () => (this.versions ? `${this.versions.engine}, DuckDB ${this.versions.duckdb}` : null),
     };
   }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openApp, type AppSession } from './harness';
+import { openApp, type AppSession, openExample } from './harness';
 
 /**
  * The DuckDB worker dies mid-session (killed from a test hook, as a trap or an out-of-memory
@@ -19,8 +19,7 @@ describe('crashes and cancel in Chromium', () => {
   const statuses = () => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status')));
 
   test('a dead worker is replaced, its sources reopened, the cells marked stale; the notebook runs again', async () => {
-    await s.page.locator('[data-testid=example]', { hasText: 'Triage of vendor batch B' }).click();
-    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await openExample(s, 'Triage of vendor batch B');
     await expect.poll(async () => (await statuses()).every((x) => x === 'ok'), { timeout: 30_000 }).toBe(true);
     const title = await s.page.getByTestId('nb-title').textContent();
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { openApp, type AppSession } from './harness';
+import { openApp, type AppSession, openExample } from './harness';
 import { samplePath } from './referenceData';
 
 /** Issue: open the sample manifest, see checksums verified, run the triage notebook, see a failing check and its rows. */
@@ -37,8 +37,7 @@ describe('datasets and quality gates in Chromium', () => {
   });
 
   test('the triage notebook shows failing gates and their rows; the contract inserts as checks', async () => {
-    await s.page.getByText('Triage of vendor batch B').click();
-    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await openExample(s, 'Triage of vendor batch B');
     await expect
       .poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.filter((c) => c.getAttribute('data-status') !== 'ok').map((c) => `${c.getAttribute('data-name')}: ${c.getAttribute('data-status')} ${c.querySelector('[data-testid=cell-error]')?.textContent ?? ''}`)), { timeout: 30_000 })
       .toEqual([]);

@@ -52,3 +52,30 @@ export async function openApp(path = '/', options: { initScript?: string } = {})
     },
   };
 }
+
+/** Every drawn cell has an outcome and no run is going on. */
+export async function waitForResults(page: Page, timeout = 90_000): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const cells = [...document.querySelectorAll('[data-testid=nb-cell]')];
+      const settled = cells.every((c) => ['ok', 'error', 'waiting'].includes(c.getAttribute('data-status') ?? ''));
+      return cells.length > 0 && settled && !document.querySelector('[data-testid=readout-running], [data-testid=cancel-run]');
+    },
+    null,
+    { timeout },
+  );
+}
+
+/**
+ * Open an example from the start page. It opens as a readout and runs once by itself; with
+ * `edit` (the default) the test then switches to the cells, as a user who wants to change it does.
+ */
+export async function openExample(s: AppSession, title: string, { edit = true } = {}): Promise<void> {
+  await s.page.locator('[data-testid=example]', { hasText: title }).click();
+  await s.page.waitForSelector('[data-testid=notebook][data-readout=true]');
+  await waitForResults(s.page);
+  if (edit) {
+    await s.page.getByTestId('readout-toggle').click();
+    await s.page.waitForSelector('[data-testid=notebook][data-readout=false]');
+  }
+}

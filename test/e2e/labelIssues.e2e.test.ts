@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openApp, type AppSession } from './harness';
+import { openApp, type AppSession, openExample } from './harness';
 
 /** The labels example's label_issues cell in the built app: counts, the joint's drill-down, the queue over its view, the gate. */
 describe('label issues in Chromium', () => {
@@ -13,8 +13,7 @@ describe('label issues in Chromium', () => {
   afterAll(() => s?.close());
 
   test('flags the seeded mislabels; a joint cell drills down to the rows counted in it; a sample queues the flagged records', async () => {
-    await s.page.getByText('Label quality — annotators, model and raters').click();
-    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await openExample(s, 'Label quality — annotators, model and raters');
     await expect
       .poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.every((c) => c.getAttribute('data-status') === 'ok')), { timeout: 60_000 })
       .toBe(true);

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { openApp, type AppSession } from './harness';
+import { openApp, type AppSession, openExample } from './harness';
 
 /**
  * Each notebook is its own world (issue 18): the labels example, then drift, then labels again
@@ -37,7 +37,7 @@ describe('one namespace per notebook, in Chromium', () => {
     const solo = await openApp('/');
     try {
       await ready(solo);
-      await solo.page.locator('[data-testid=example]').filter({ hasText: DRIFT }).click();
+      await openExample(solo, DRIFT);
       expect(Object.values(await runAll(solo)).every((x) => x === 'ok')).toBe(true);
       alone = await shown(solo);
     } finally {
@@ -51,13 +51,13 @@ describe('one namespace per notebook, in Chromium', () => {
   test('labels, then drift, then labels again: no error, drift as when alone, labels unchanged, each file read once', async () => {
     s = await openApp('/');
     await ready(s);
-    await s.page.locator('[data-testid=example]').filter({ hasText: LABELS }).click();
+    await openExample(s, LABELS);
     const labelStatus = await runAll(s);
     expect(Object.values(labelStatus).every((x) => x === 'ok'), JSON.stringify(labelStatus)).toBe(true);
     const labelsBefore = await shown(s);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
 
-    await s.page.locator('[data-testid=example]').filter({ hasText: DRIFT }).click();
+    await openExample(s, DRIFT);
     const driftStatus = await runAll(s);
     expect(Object.values(driftStatus).every((x) => x === 'ok'), JSON.stringify(driftStatus)).toBe(true);
     expect(await errorNotices(s)).toEqual([]);
@@ -67,7 +67,7 @@ describe('one namespace per notebook, in Chromium', () => {
     expect((await s.page.locator('[data-testid=source]').evaluateAll((xs) => xs.map((x) => x.getAttribute('data-name')))).sort()).toEqual(['baseline', 'current']);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
 
-    await s.page.locator('[data-testid=example]').filter({ hasText: LABELS }).click();
+    await openExample(s, LABELS);
     await expect.poll(() => shown(s), { timeout: 20_000 }).toEqual(labelsBefore);
     expect(Object.values(await s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status')))).every((x) => x === 'ok')).toBe(true);
     // defects_v1, defects_v2, seeded_truth and ratings: drift's manifest names the same two

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openApp, type AppSession } from './harness';
+import { openApp, type AppSession, openExample } from './harness';
 
 /** Notebooks in the built app: autosave survives closing the page, revisions restore, pins are checked. */
 describe('notebooks in Chromium', () => {
@@ -13,8 +13,7 @@ describe('notebooks in Chromium', () => {
   afterAll(() => s?.close());
 
   test('an example opens from the start page and runs with its pinned data', async () => {
-    await s.page.getByText('Drift between the baseline and vendor batch B').click();
-    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await openExample(s, 'Drift between the baseline and vendor batch B');
     await expect.poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status'))), { timeout: 30_000 }).toEqual(['ok', 'ok', 'ok', 'ok']);
     expect(await s.page.locator('[data-testid=mismatch]').count()).toBe(0);
     // Drift where it was seeded (lighting, resolution, labels, cameras), none in confidence or severity.
@@ -26,8 +25,7 @@ describe('notebooks in Chromium', () => {
   });
 
   test('clicking a heatmap cell drills down to exactly that many rows, which open as a SQL cell', async () => {
-    await s.page.getByText('Label quality — annotators, model and raters').click();
-    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await openExample(s, 'Label quality — annotators, model and raters');
     await expect
       .poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.every((c) => c.getAttribute('data-status') === 'ok')), { timeout: 30_000 })
       .toBe(true);

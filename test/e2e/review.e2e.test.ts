@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { openApp, type AppSession } from './harness';
+import { openApp, type AppSession, openExample, waitForResults } from './harness';
 
 /**
  * Issue: a reviewer works through the spot-check queue by keyboard, the page is reloaded mid
@@ -19,13 +19,14 @@ describe('the review queue in Chromium', () => {
   const review = () => s.page.locator('[data-testid=nb-cell][data-name=spot_review]');
   const runAll = async () => {
     await s.page.getByRole('button', { name: 'Run all' }).click();
+    // Cells shown from the kept run are already ok: wait for this run to end, then check.
+    await waitForResults(s.page);
     await expect.poll(() => s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.every((c) => c.getAttribute('data-status') === 'ok')), { timeout: 30_000 }).toBe(true);
   };
   const key = () => review().getByTestId('review-key').textContent();
 
   test('decisions by keyboard are kept across a reload, and the queue resumes where it stopped', async () => {
-    await s.page.getByText('Reviewer spot check, 5 % per class').click();
-    await runAll();
+    await openExample(s, 'Reviewer spot check, 5 % per class');
     // The checked-in log already holds 10 decisions, 3 of them rejections or relabels.
     expect(await review().getByTestId('review-progress').textContent()).toBe('10 of 152');
     expect(await review().getByTestId('review-reject-rate').textContent()).toBe('30.0 %');

@@ -35,3 +35,38 @@ test('a snapshot opens in a fresh browser with JavaScript disabled and the netwo
     await browser.close();
   }
 });
+
+test('triage and drift snapshots at 1024 and 1440 px: no table spills out of its card; drift draws each column and colours its verdict', async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  try {
+    for (const name of ['triage', 'drift']) {
+      const file = join(dir, `${name}.html`);
+      expect(await main(['run', join(root, `notebooks/${name}.assay.md`), '--html', file], () => undefined, () => undefined)).toBe(0);
+      for (const width of [1024, 1440]) {
+        const page = await browser.newPage({ javaScriptEnabled: false, viewport: { width, height: 900 } });
+        await page.goto(`file://${file}`);
+        const spills = await page.evaluate(() =>
+          [...document.querySelectorAll('section.cell')].flatMap((cell) => {
+            const box = cell.getBoundingClientRect();
+            // A query's rows scroll inside their own box; that box must fit the card.
+            return [...cell.querySelectorAll('table, svg, figure, div.scroll')].filter((t) => !t.parentElement?.closest('div.scroll') && t.getBoundingClientRect().right > box.right + 0.5).map((t) => `${cell.getAttribute('data-cell')} ${t.tagName} ${Math.round(t.getBoundingClientRect().right - box.right)} px`);
+          }),
+        );
+        expect(spills, `${name} at ${width}px`).toEqual([]);
+        if (name === 'drift') {
+          const rows = page.locator('table.drift tbody tr');
+          // The eight compared columns (test/notebooks goldens): each with its distributions drawn.
+          expect(await rows.count()).toBe(8);
+          expect(await page.locator('table.drift td.dist svg.spark').count()).toBe(8);
+          const verdict = page.locator('table.drift tbody tr', { hasText: 'lighting_lux' }).locator('td.verdict');
+          expect(await verdict.textContent()).toBe('drifted');
+          expect(await verdict.evaluate((td) => getComputedStyle(td).color)).toBe('rgb(180, 35, 24)');
+          expect(await page.locator('table.drift tbody tr', { hasText: 'confidence' }).locator('td.verdict').evaluate((td) => getComputedStyle(td).color)).toBe('rgb(6, 118, 71)');
+        }
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+}, 120_000);

@@ -31,10 +31,44 @@ interface StoredReviewEvent {
   event: ReviewEvent;
 }
 
+/** One cell of a kept run: what it showed, with the body it ran (to tell whether it still applies). */
+export interface StoredCell {
+  kind: string;
+  body: string;
+  status: 'ok' | 'error';
+  error: string | null;
+  elapsedMs: number | null;
+  result: Record<string, unknown> | null;
+  /** The rows the cell showed, as Arrow IPC stream bytes (bounded like every result page). */
+  table: Uint8Array | null;
+  truncated: boolean;
+  /** A review cell: how many decisions this browser held for it when it ran (more since → stale). */
+  reviewEvents?: number;
+}
+
+/**
+ * A notebook's latest run as the page showed it, so that the notebook opens (as a readout
+ * above all) with its results and says when they ran and on which data.
+ */
+export interface StoredRun {
+  notebookId: string;
+  /** ISO time the run finished. */
+  ranAt: string;
+  /** The notebook text the run ran. */
+  text: string;
+  /** Engine and DuckDB version, as the provenance names them. */
+  engine: string | null;
+  /** The fingerprints of the sources the run read. */
+  sources: { name: string; sha256: string | null }[];
+  /** By cell name, lowercased. */
+  cells: Record<string, StoredCell>;
+}
+
 interface AssaySchema extends DBSchema {
   notebooks: { key: string; value: StoredNotebook; indexes: { byOrigin: string } };
   revisions: { key: number; value: Revision; indexes: { byNotebook: [string, number] } };
   reviewEvents: { key: string; value: StoredReviewEvent; indexes: { byCell: [string, string] } };
+  lastRuns: { key: string; value: StoredRun };
 }
 
 /** Edits closer together than this update the newest revision instead of adding one. */
@@ -56,7 +90,7 @@ export class NotebookStore {
 
   static async open(name = 'assay', now: () => number = Date.now): Promise<NotebookStore> {
     try {
-      const db = await openDB<AssaySchema>(name, 2, {
+      const db = await openDB<AssaySchema>(name, 3, {
         upgrade(db, oldVersion) {
           if (oldVersion < 1) {
             const nb = db.createObjectStore('notebooks', { keyPath: 'id' });
@@ -70,6 +104,7 @@ export class NotebookStore {
             const review = db.createObjectStore('reviewEvents', { keyPath: 'id' });
             review.createIndex('byCell', ['owner', 'cell']);
           }
+          if (oldVersion < 3) db.createObjectStore('lastRuns', { keyPath: 'notebookId' });
         },
       });
       return new NotebookStore(db, now);
@@ -149,10 +184,21 @@ export class NotebookStore {
     });
   }
 
+  /** Keep a notebook's latest run (replacing the one before). */
+  async saveLastRun(run: StoredRun): Promise<void> {
+    await this.#guard('keep the run\'s results', () => this.#db.put('lastRuns', run).then(() => undefined));
+  }
+
+  /** The latest run kept for a notebook, if any. */
+  lastRun(id: string): Promise<StoredRun | undefined> {
+    return this.#guard('read the last run', () => this.#db.get('lastRuns', id));
+  }
+
   async delete(id: string): Promise<void> {
     await this.#guard('delete the notebook', async () => {
-      const tx = this.#db.transaction(['notebooks', 'revisions'], 'readwrite');
+      const tx = this.#db.transaction(['notebooks', 'revisions', 'lastRuns'], 'readwrite');
       await tx.objectStore('notebooks').delete(id);
+      await tx.objectStore('lastRuns').delete(id);
       const keys = await tx.objectStore('revisions').index('byNotebook').getAllKeys(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
       for (const k of keys) await tx.objectStore('revisions').delete(k);
       await tx.done;

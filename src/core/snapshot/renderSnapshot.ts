@@ -1,7 +1,9 @@
+import { hiddenInDocuments } from '../notebook/cellOptions';
 import { escapeHtml, renderMarkdown } from '../markdown';
 import { parseNotebook } from '../notebook/parseNotebook';
 import type { NotebookResults } from '../notebook/notebookResults';
 import { svgChart, type ChartResult } from './svgChart';
+import { svgDriftSpark, DRIFT_COLORS, type DriftSparkInput } from './svgDriftSpark';
 
 /** Where a snapshot came from, printed in its footer. */
 export interface Provenance {
@@ -56,7 +58,8 @@ function renderCell(kind: string, r: Result): string {
     case 'sql': {
       const head = (r.head as Record<string, unknown>[]) ?? [];
       const cols = ((r.columns as { name: string }[]) ?? []).map((c) => c.name);
-      return `<p class="meta">${num(r.rows)} rows${head.length < Number(r.rows) ? ` (first ${head.length} shown)` : ''}</p>${table(cols, head.map((row) => cols.map((c) => row[c])))}`;
+      // A query's rows can be wider than the page: they scroll inside the card (and print whole).
+      return `<p class="meta">${num(r.rows)} rows${head.length < Number(r.rows) ? ` (first ${head.length} shown)` : ''}</p><div class="scroll">${table(cols, head.map((row) => cols.map((c) => row[c])))}</div>`;
     }
     case 'profile': {
       const cols = (r.columns as Result[]) ?? [];
@@ -66,6 +69,7 @@ function renderCell(kind: string, r: Result): string {
       }${table(
         ['column', 'type', 'nulls', 'distinct', 'min', 'q25', 'median', 'q75', 'max', 'mean', 'std', 'top values'],
         cols.map((c) => [c.name, c.type, c.nulls, c.distinct, c.min, c.q25, c.q50, c.q75, c.max, c.mean, c.std, ((c.top as { value: string; count: number }[]) ?? []).slice(0, 3).map((t) => `${t.value} (${t.count})`).join(', ')]),
+        'profile',
       )}`;
     }
     case 'checks': {
@@ -106,10 +110,16 @@ function renderCell(kind: string, r: Result): string {
       )}`;
     case 'drift': {
       const cols = (r.columns as Result[]) ?? [];
-      return `<p class="meta">${num(Math.round((r.drifted_share as number) * 100))} % of columns drifted</p>${table(
-        ['column', 'verdict', 'PSI', 'KS D', 'KS p', 'Wasserstein', 'JS', 'χ²', 'p', 'dof'],
-        cols.map((c) => [c.column, c.drifted ? 'drifted' : 'stable', c.psi, c.ks_statistic, c.ks_pvalue, c.wasserstein, c.js_distance, c.chi2_statistic, c.chi2_pvalue, c.chi2_dof]),
-      )}`;
+      // Verdicts coloured, and each column's two distributions drawn beside its numbers.
+      const rows = cols
+        .map((c) => {
+          const spark = svgDriftSpark(c as unknown as DriftSparkInput);
+          const cells = [c.psi, c.ks_statistic, c.ks_pvalue, c.wasserstein, c.js_distance, c.chi2_statistic, c.chi2_pvalue, c.chi2_dof].map((v) => `<td>${num(v)}</td>`).join('');
+          return `<tr><td>${e(String(c.column))}</td><td class="${c.drifted ? 'verdict drifted' : 'verdict stable'}">${c.drifted ? 'drifted' : 'stable'}</td>${cells}<td class="dist">${spark ?? ''}</td></tr>`;
+        })
+        .join('');
+      const head = ['column', 'verdict', 'PSI', 'KS D', 'KS p', 'Wasserstein', 'JS', 'χ²', 'p', 'dof', 'baseline / current'].map((h) => `<th>${e(h)}</th>`).join('');
+      return `<p class="meta">${num(Math.round((r.drifted_share as number) * 100))} % of columns drifted · <span class="key base">■</span> baseline <span class="key cur">■</span> current</p><table class="drift"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`;
     }
     case 'chart':
       return svgChart(r as unknown as ChartResult);
@@ -164,7 +174,11 @@ th,td{border-bottom:1px solid #e5e7eb;padding:2px 8px;text-align:right}th:first-
 .cell-name{font:600 12px ui-monospace,monospace;color:#6b7280}figure.chart{margin:6px 0}figure.chart svg{max-width:100%;height:auto}figcaption,.legend{font-size:12px;color:#4b5563}.error{color:#b42318}.gate{font-weight:700;display:inline-block;padding:1px 8px;border-radius:10px}
 .pass{background:#dcfae6;color:#067647}.fail{background:#fee4e2;color:#b42318}.alerts{color:#93370d;font-size:12px}
 footer{margin-top:32px;border-top:1px solid #e5e7eb;color:#6b7280;font-size:12px}pre{white-space:pre-wrap;font-size:12px}
-@media print{.cell{page-break-inside:avoid}table{font-size:10px}figure.chart svg{max-width:100%}}`;
+table{max-width:100%}td{overflow-wrap:anywhere}.profile{width:100%;table-layout:auto}.profile td:first-child{overflow-wrap:normal}
+.verdict.drifted{color:#b42318;font-weight:700}.verdict.stable{color:#067647}td.dist{padding:2px 4px}svg.spark{display:block}
+.key.base{color:${DRIFT_COLORS.baseline}}.key.cur{color:${DRIFT_COLORS.current}}
+div.scroll{overflow-x:auto}div.scroll td{overflow-wrap:normal;white-space:nowrap}
+@media print{div.scroll{overflow:visible}div.scroll td{white-space:normal;overflow-wrap:anywhere}.cell{page-break-inside:avoid}table{font-size:10px}figure.chart svg{max-width:100%}}`;
 
 /**
  * A self-contained static HTML snapshot of a run: prose, each cell's aggregates as tables (no
@@ -178,6 +192,7 @@ export function renderSnapshot(text: string, results: NotebookResults, provenanc
   const body = notebook.blocks
     .map((b) => {
       if (b.type === 'prose') return renderMarkdown(b.text);
+      if (hiddenInDocuments(b)) return '';
       const c = byName.get(b.name.toLowerCase());
       const inner = !c ? '<p class="meta">not run</p>' : c.status === 'error' ? `<p class="error">${e(c.error ?? 'failed')}</p>` : renderCell(c.kind, c.result ?? {});
       return `<section class="cell" data-cell="${e(b.name)}"><div class="cell-name">${e(b.kind)} ${e(b.name)}</div>${inner}</section>`;

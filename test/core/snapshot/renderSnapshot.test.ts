@@ -84,3 +84,22 @@ test('a label_issues cell: the calibrated joint shaded off the diagonal only, no
   expect(html).toContain('<td>25.00 %</td>');
   expect(html).toContain('&lt;img src=x onerror=alert(5)&gt;');
 });
+
+test('a cell marked `hide` is left out of the snapshot; the cells that read it are not', () => {
+  const text = '# Hidden steps\n\n```sql step hide\nSELECT 1 AS one\n```\n\n```sql shown\nSELECT one FROM step\n```\n';
+  const results: NotebookResults = {
+    notebook: 'hide.assay.md',
+    engine: { name: 'wasm-node', version: 'v1.4.3' },
+    sources: [],
+    cells: [
+      { name: 'step', kind: 'sql', status: 'ok', result: { columns: [{ name: 'one', type: 'INTEGER' }], rows: 1, head: [{ one: 'from-the-hidden-step' }] } },
+      { name: 'shown', kind: 'sql', status: 'ok', result: { columns: [{ name: 'one', type: 'INTEGER' }], rows: 1, head: [{ one: 'from-the-shown-cell' }] } },
+    ],
+  };
+  const html = renderSnapshot(text, results, { app: 'Assay test', ranAt: '2026-12-02T00:00:00Z' });
+  const body = html.slice(0, html.indexOf('<footer>'));
+  expect(body).not.toContain('data-cell="step"');
+  expect(body).not.toContain('from-the-hidden-step');
+  expect(body).toContain('data-cell="shown"');
+  expect(body).toContain('from-the-shown-cell');
+});
