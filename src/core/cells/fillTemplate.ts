@@ -73,7 +73,7 @@ export function fillTemplate(kind: CellKind<unknown>, ctx: TemplateContext): str
   return lines
     .map((line) => {
       const m = /^([A-Za-z_][A-Za-z0-9_]*):\s*(.*)$/.exec(line);
-      if (m && out.has(m[1]!)) return `${m[1]}: ${out.get(m[1]!)}`;
+      if (m && out.get(m[1]!) !== values.get(m[1]!)) return `${m[1]}: ${out.get(m[1]!)}`;
       // Nested lines (a checks rule) name the template's columns too.
       return line.replace(/(:\s*)([A-Za-z_][A-Za-z0-9_]*)\s*$/, (all, sep: string, word: string) => (replaced.has(word) ? `${sep}${replaced.get(word)}` : all));
     })
