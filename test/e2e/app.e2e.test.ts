@@ -50,7 +50,8 @@ describe('app in Chromium', () => {
     await cell.locator('[data-testid=row-count]').waitFor({ timeout: 30_000 });
     expect(await cell.locator('[data-testid=row-count]').textContent()).toBe('1');
     const cells = await cell.locator('[data-testid=result-table] tbody tr[data-row="0"] td').allTextContents();
-    expect(cells.slice(1).map(Number)).toEqual([
+    // Counts are shown with thousands separators.
+    expect(cells.slice(1).map((x) => Number(x.replace(/,/g, '')))).toEqual([
       reference.filter((r) => r.camera_id === '').length,
       new Set(reference.map((r) => r.image_id)).size,
       reference.filter((r) => r.label === 'crack').length,
@@ -70,7 +71,7 @@ describe('app in Chromium', () => {
     await cell.locator('[data-testid=result-table]').evaluate((el) => (el.scrollTop = 26 * 150_000));
     await s.page.waitForSelector('[data-testid=result-table] tr[data-row="150000"]', { timeout: 5_000 });
     const row = await cell.locator('[data-testid=result-table] tr[data-row="150000"] td').allTextContents();
-    expect(row).toEqual(['150001', '150000', '300000']);
+    expect(row).toEqual(['150001', '150,000', '300,000']);
   });
 
   test('a SQL error is shown in the cell and the next query works', async () => {
@@ -103,7 +104,7 @@ describe('app in Chromium', () => {
     const input = cell.locator('[data-testid=sql-input]');
     await input.fill('SELECT count(*) AS n FROM defects_v1');
     await input.press('Shift+Enter');
-    await expect.poll(async () => cell.locator('[data-testid=result-table] tbody tr[data-row="0"] td').nth(1).textContent(), { timeout: 10_000 }).toBe(String(referenceRows().length));
+    await expect.poll(async () => cell.locator('[data-testid=result-table] tbody tr[data-row="0"] td').nth(1).textContent(), { timeout: 10_000 }).toBe(referenceRows().length.toLocaleString('en-US'));
     expect(await s.page.locator('[data-testid=source][data-name=defects_v1]').count()).toBe(1);
   });
 

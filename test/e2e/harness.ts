@@ -71,6 +71,8 @@ export async function waitForResults(page: Page, timeout = 90_000): Promise<void
  * `edit` (the default) the test then switches to the cells, as a user who wants to change it does.
  */
 export async function openExample(s: AppSession, title: string, { edit = true } = {}): Promise<void> {
+  // From wherever the last test left the page (a failed one may have stopped inside a notebook).
+  if (!(await s.page.getByTestId('start-page').isVisible())) await s.page.getByRole('button', { name: '← Notebooks' }).click();
   await s.page.locator('[data-testid=example]', { hasText: title }).click();
   await s.page.waitForSelector('[data-testid=notebook][data-readout=true]');
   await waitForResults(s.page);

@@ -75,7 +75,7 @@ describe('one namespace per notebook, in Chromium', () => {
     expect(await ingests(s)).toBe(4);
     expect(await errorNotices(s)).toEqual([]);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
-  });
+  }, 180_000);
 
   test('a file opened into a notebook joins its front matter, pinned; a text file is refused by name', async () => {
     await s.page.getByTestId('new-notebook').click();

@@ -20,7 +20,7 @@ describe('notebooks in Chromium', () => {
     const verdicts = await s.page.locator('[data-testid=drift-column]').evaluateAll((rows) => Object.fromEntries(rows.map((r) => [r.getAttribute('data-column'), r.getAttribute('data-drifted')])));
     expect(verdicts).toEqual({ width: 'true', height: 'true', lighting_lux: 'true', confidence: 'false', label: 'true', prediction: 'true', camera_id: 'true', severity_a: 'false' });
     const shares = s.page.locator('[data-testid=nb-cell][data-name=class_shares] tbody tr[data-row="3"] td');
-    expect(await shares.allTextContents()).toEqual(['4', 'scratch', '0.155', '0.2787', '0.1236']);
+    expect(await shares.allTextContents()).toEqual(['4', 'scratch', '0.1550', '0.2787', '0.1236']);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
   });
 

@@ -59,7 +59,9 @@ test('triage and drift snapshots at 1024 and 1440 px: no table spills out of its
           expect(await rows.count()).toBe(8);
           expect(await page.locator('table.drift td.dist svg.spark').count()).toBe(8);
           const verdict = page.locator('table.drift tbody tr', { hasText: 'lighting_lux' }).locator('td.verdict');
-          expect(await verdict.textContent()).toBe('drifted');
+          // Which tests fired: lighting_lux by PSI (2.98) and KS (D 0.647, p ≈ 0); label by JS + χ² alone (PSI 0.093 < 0.2).
+          expect(await verdict.textContent()).toBe('drifted · PSI, KS');
+          expect(await page.locator('table.drift tbody tr', { hasText: /^label/ }).locator('td.verdict').textContent()).toBe('drifted · JS + χ²');
           expect(await verdict.evaluate((td) => getComputedStyle(td).color)).toBe('rgb(180, 35, 24)');
           expect(await page.locator('table.drift tbody tr', { hasText: 'confidence' }).locator('td.verdict').evaluate((td) => getComputedStyle(td).color)).toBe('rgb(6, 118, 71)');
         }

@@ -1,4 +1,5 @@
 import { firstLabels, topCategories } from '../stats/topCategories';
+import { edgeLabels } from '../stats/edgeLabels';
 import { labelOrder } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
@@ -64,6 +65,8 @@ export interface ColumnDrift {
   chi2_pvalue: number | null;
   chi2_dof: number | null;
   drifted: boolean;
+  /** The tests that found drift: `psi` (PSI ≥ its threshold), `ks` (KS D ≥ its threshold with p below), `js_chi2` (JS ≥ its threshold with the χ² p below). */
+  fired: DriftTest[];
   /** The PSI bins: numeric edges, or the categories, with counts and shares on both sides. */
   bins: { bin: string; baseline: number; current: number; baseline_share: number; current_share: number }[];
   new_categories?: string[];
@@ -76,6 +79,18 @@ export interface ColumnDrift {
   new_categories_count?: number;
   gone_categories_count?: number;
 }
+
+/** Drifted when any test fired, and which did. */
+function verdict(tests: Partial<Record<DriftTest, boolean>>): { drifted: boolean; fired: DriftTest[] } {
+  const fired = (Object.keys(tests) as DriftTest[]).filter((k) => tests[k]);
+  return { drifted: fired.length > 0, fired };
+}
+
+/** A drift test that can find a column drifted. */
+export type DriftTest = 'psi' | 'ks' | 'js_chi2';
+
+/** How each test is named where a verdict says which fired. */
+export const DRIFT_TEST_NAMES: Record<DriftTest, string> = { psi: 'PSI', ks: 'KS', js_chi2: 'JS + χ²' };
 
 async function numericDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
   const kw = (await q(ksWassersteinSql(baseline, current, column))).get(0)!.toJSON() as { d: number; w1: number; n1: number; n2: number; lo: number | null; hi: number | null };
@@ -90,7 +105,8 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
     b[r.bin] = r.baseline;
     c[r.bin] = r.current;
   }
-  const label = (i: number) => (i === 0 ? `(−∞, ${edges[0] ?? '+∞'}]` : i === edges.length ? `(${edges[i - 1]}, +∞)` : `(${edges[i - 1]}, ${edges[i]}]`);
+  const shown = edgeLabels(edges);
+  const label = (i: number) => (i === 0 ? `(−∞, ${shown[0] ?? '+∞'}]` : i === edges.length ? `(${shown[i - 1]}, +∞)` : `(${shown[i - 1]}, ${shown[i]}]`);
   const d = Number(kw.d);
   const p = n1 && n2 ? ksTwoSamplePValue(d, n1, n2) : null;
   const index = n1 && n2 ? psi(b, c) : null;
@@ -119,7 +135,7 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
     chi2_statistic: null,
     chi2_pvalue: null,
     chi2_dof: null,
-    drifted: (index !== null && index >= t.psi) || (p !== null && d >= t.ks_statistic && p < t.pvalue),
+    ...verdict({ psi: index !== null && index >= t.psi, ks: p !== null && d >= t.ks_statistic && p < t.pvalue }),
     bins: b.map((x, i) => ({ bin: label(i), baseline: x, current: c[i]!, baseline_share: sb ? x / sb : 0, current_share: sc ? c[i]! / sc : 0 })),
     histogram,
   };
@@ -155,7 +171,7 @@ async function categoricalDrift(q: QueryFn, baseline: string, current: string, c
     chi2_statistic: chi.statistic,
     chi2_pvalue: Number.isNaN(chi.pvalue) ? null : chi.pvalue,
     chi2_dof: chi.dof,
-    drifted: (index !== null && index >= t.psi) || (js !== null && js >= t.js_distance && chi.pvalue < t.pvalue),
+    ...verdict({ psi: index !== null && index >= t.psi, js_chi2: js !== null && js >= t.js_distance && chi.pvalue < t.pvalue }),
     bins: kept.map((r) => ({ bin: r.category, baseline: r.baseline, current: r.current, baseline_share: sb ? r.baseline / sb : 0, current_share: sc ? r.current / sc : 0 })),
     categories: rows.length,
     other: rest.length ? { categories: rest.length, baseline: restB, current: restC, baseline_share: sb ? restB / sb : 0, current_share: sc ? restC / sc : 0 } : null,

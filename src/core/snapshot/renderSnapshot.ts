@@ -1,9 +1,11 @@
 import { hiddenInDocuments } from '../notebook/cellOptions';
+import { labelText, NULL_LABEL } from '../format/displayLabel';
 import { escapeHtml, renderMarkdown } from '../markdown';
 import { parseNotebook } from '../notebook/parseNotebook';
 import type { NotebookResults } from '../notebook/notebookResults';
 import { svgChart, type ChartResult } from './svgChart';
 import { svgDriftSpark, DRIFT_COLORS, type DriftSparkInput } from './svgDriftSpark';
+import { DRIFT_TEST_NAMES, type DriftTest } from '../cells/driftCell';
 
 /** Where a snapshot came from, printed in its footer. */
 export interface Provenance {
@@ -29,7 +31,7 @@ function num(x: unknown, digits = 3): string {
 
 function table(header: string[], rows: unknown[][], cls = ''): string {
   return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${header.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? num(c) : c === null || c === undefined ? '' : e(String(c))}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c) => `<td>${typeof c === 'number' ? num(c) : c === null || c === undefined ? '' : e(labelText(c))}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
 
@@ -59,7 +61,7 @@ function renderCell(kind: string, r: Result): string {
       const head = (r.head as Record<string, unknown>[]) ?? [];
       const cols = ((r.columns as { name: string }[]) ?? []).map((c) => c.name);
       // A query's rows can be wider than the page: they scroll inside the card (and print whole).
-      return `<p class="meta">${num(r.rows)} rows${head.length < Number(r.rows) ? ` (first ${head.length} shown)` : ''}</p><div class="scroll">${table(cols, head.map((row) => cols.map((c) => row[c])))}</div>`;
+      return `<p class="meta">${num(r.rows)} rows${head.length < Number(r.rows) ? ` (first ${head.length} shown)` : ''}</p><div class="scroll">${table(cols, head.map((row) => cols.map((c) => (row[c] === null ? NULL_LABEL : row[c]))))}</div>`;
     }
     case 'profile': {
       const cols = (r.columns as Result[]) ?? [];
@@ -115,7 +117,7 @@ function renderCell(kind: string, r: Result): string {
         .map((c) => {
           const spark = svgDriftSpark(c as unknown as DriftSparkInput);
           const cells = [c.psi, c.ks_statistic, c.ks_pvalue, c.wasserstein, c.js_distance, c.chi2_statistic, c.chi2_pvalue, c.chi2_dof].map((v) => `<td>${num(v)}</td>`).join('');
-          return `<tr><td>${e(String(c.column))}</td><td class="${c.drifted ? 'verdict drifted' : 'verdict stable'}">${c.drifted ? 'drifted' : 'stable'}</td>${cells}<td class="dist">${spark ?? ''}</td></tr>`;
+          return `<tr><td>${e(String(c.column))}</td><td class="${c.drifted ? 'verdict drifted' : 'verdict stable'}">${c.drifted ? 'drifted' : 'stable'}${Array.isArray(c.fired) && c.fired.length ? `<small> · ${e((c.fired as DriftTest[]).map((f) => DRIFT_TEST_NAMES[f] ?? f).join(', '))}</small>` : ''}</td>${cells}<td class="dist">${spark ?? ''}</td></tr>`;
         })
         .join('');
       const head = ['column', 'verdict', 'PSI', 'KS D', 'KS p', 'Wasserstein', 'JS', 'χ²', 'p', 'dof', 'baseline / current'].map((h) => `<th>${e(h)}</th>`).join('');
@@ -147,7 +149,7 @@ function renderCell(kind: string, r: Result): string {
       const rest = other ? [[`${num(other.strata)} other classes`, other.population, other.size, `${((other.size / other.population) * 100).toFixed(1)} %`]] : [];
       return `<p class="meta">${num(r.total)} records to review · ${num((r.fraction as number) * 100, 1)} % per class, at least ${num(r.min_per_class)} · seed ${e(String(r.seed))}</p>${table(
         ['class', 'population', 'sample', 'share'],
-        [...per.map((c) => [c.class ?? 'NULL', c.population, c.size, `${((c.share as number) * 100).toFixed(1)} %`]), ...rest],
+        [...per.map((c) => [c.class ?? NULL_LABEL, c.population, c.size, `${((c.share as number) * 100).toFixed(1)} %`]), ...rest],
       )}`;
     }
     case 'review': {
@@ -158,7 +160,7 @@ function renderCell(kind: string, r: Result): string {
         t.records_per_hour ? ` · ${num(Math.round(t.records_per_hour as number))} records/hour, median ${num(t.median_seconds, 1)} s` : ''
       }</p>${table(
         ['class', 'sampled', 'reviewed', 'rejected', 'reject rate', '95 % interval'],
-        per.map((c) => [c.class ?? 'NULL', c.sampled, c.reviewed, c.rejected, pct(c.reject_rate), c.low === null ? '—' : `${pct(c.low)} – ${pct(c.high)}`]),
+        per.map((c) => [c.class ?? NULL_LABEL, c.sampled, c.reviewed, c.rejected, pct(c.reject_rate), c.low === null ? '—' : `${pct(c.low)} – ${pct(c.high)}`]),
       )}`;
     }
     default:

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../markdown';
+import { labelText } from '../format/displayLabel';
 import type { ChartMark } from '../cells/chartCell';
 
 /** A chart cell's result: what it draws, one row per mark. */
@@ -22,7 +23,7 @@ const H = 220;
 const M = { top: 12, right: 12, bottom: 46, left: 56 };
 
 const e = escapeHtml;
-const label = (v: unknown) => (v === null || v === undefined ? 'NULL' : String(v));
+const label = (v: unknown) => labelText(v);
 const fmt = (v: number) => (Math.abs(v) >= 1e6 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(1) : Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2));
 
 /** Round tick values covering [lo, hi] (about `count` of them), the way d3's ticks picks steps. */

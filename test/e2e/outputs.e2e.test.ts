@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { openApp, openExample, waitForResults, type AppSession } from './harness';
+
+/**
+ * Outputs read at a glance (issue 27): values that differ never look alike — in a result table,
+ * on a chart axis and in the snapshot — and numbers line up by column.
+ */
+const NOTEBOOK = `---
+title: Look-alikes
+---
+
+\`\`\`sql labels
+SELECT * FROM (VALUES (1, 'dent', 1.5), (2, 'dent ', 677), (3, NULL, 794.7), (4, 'NULL', 12000.25), (5, '', 0)) t(id, label, lux)
+\`\`\`
+
+\`\`\`chart by_label
+source: labels
+x: label
+mark: bar
+y: count
+\`\`\`
+`;
+
+describe('unambiguous outputs in Chromium', () => {
+  let s: AppSession;
+  beforeAll(async () => {
+    s = await openApp('/');
+    await s.page.setViewportSize({ width: 1440, height: 900 });
+    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  test("'dent ' and 'dent', NULL and 'NULL', and '' read apart in the table, on the chart's axis and in the snapshot", async () => {
+    await s.page.setInputFiles('[data-testid=file-input]', { name: 'lookalikes.assay.md', mimeType: 'text/markdown', buffer: Buffer.from(NOTEBOOK) });
+    await s.page.getByRole('button', { name: 'Run all' }).click();
+    await waitForResults(s.page);
+    const table = s.page.locator('[data-testid=nb-cell][data-name=labels] [data-testid=result-table]');
+    const labels = await table.locator('tbody tr[data-row] td:nth-child(3)').allTextContents();
+    expect(labels).toEqual(['dent', 'dent␣', '⟨null⟩', 'NULL', '⟨empty⟩']);
+    // A real NULL and the empty string are styled apart from text; the trailing space is marked.
+    expect(await table.locator('tbody tr[data-row] td:nth-child(3)').evaluateAll((tds) => tds.map((td) => td.className.replace(/svelte-\S+/g, '').trim()))).toEqual(['', 'marked', 'null', '', 'empty']);
+    // Numbers right-aligned, thousands separated, one number of decimals per column.
+    expect(await table.locator('tbody tr[data-row] td:nth-child(4)').allTextContents()).toEqual(['1.50', '677.00', '794.70', '12,000.25', '0.00']);
+    expect(await table.locator('tbody tr[data-row="3"] td:nth-child(4)').evaluate((td) => getComputedStyle(td).textAlign)).toBe('right');
+    const types = await table.locator('thead th .col-type').allTextContents();
+    expect(types.slice(0, 2)).toEqual(['INTEGER', 'VARCHAR']);
+    expect(types[2]).toMatch(/^DECIMAL\(\d+,2\)$/);
+
+    const ticks = await s.page.locator('[data-testid=nb-cell][data-name=by_label] svg [aria-label="x-axis tick label"] text').allTextContents();
+    expect(new Set(ticks)).toEqual(new Set(['dent', 'dent␣', '⟨null⟩', 'NULL', '⟨empty⟩']));
+
+    const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Export snapshot' }).click()]);
+    const html = readFileSync((await download.path())!, 'utf8');
+    const body = html.slice(0, html.indexOf('<footer>'));
+    for (const shown of ['<td>dent</td>', '<td>dent␣</td>', '<td>⟨null⟩</td>', '<td>NULL</td>', '<td>⟨empty⟩</td>']) expect(body).toContain(shown);
+    for (const tick of ['>dent<', '>dent␣<', '>⟨null⟩<', '>NULL<', '>⟨empty⟩<']) expect(body.slice(body.indexOf('data-cell="by_label"'))).toContain(tick);
+    await s.page.getByRole('button', { name: '← Notebooks' }).click();
+  }, 90_000);
+
+  for (const [width, height] of [[1440, 900], [1024, 768]] as const) {
+    test(`at ${width}×${height} no output of the four examples overflows sideways`, async () => {
+      await s.page.setViewportSize({ width, height });
+      const report: string[] = [];
+      for (const title of ['Triage of vendor batch B', 'Reviewer spot check, 5 % per class', 'Drift between the baseline and vendor batch B', 'Label quality — annotators, model and raters']) {
+        await openExample(s, title);
+        await waitForResults(s.page);
+        await s.page.waitForTimeout(300);
+        report.push(
+          ...(await s.page.evaluate(() => {
+            const out: string[] = [];
+            for (const cell of document.querySelectorAll('[data-testid=nb-cell]')) {
+              const box = cell.getBoundingClientRect();
+              for (const el of [cell, ...cell.querySelectorAll<Element>('*')]) {
+                if (!el.checkVisibility()) continue;
+                // A result table is a virtualised viewport over the cell's rows (sticky row numbers),
+                // as Quak's and marimo's are: its box must fit, its many columns may scroll inside it.
+                const table = el.closest('[data-testid=result-table]');
+                if (table && table !== el) continue;
+                const scrolls = el instanceof HTMLElement && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+                if (!table && (scrolls || el === cell) && el.scrollWidth > el.clientWidth + 1) out.push(`${cell.getAttribute('data-name')}: ${el.tagName.toLowerCase()}.${el.getAttribute('class')} scrolls ${el.scrollWidth} > ${el.clientWidth}`);
+                else if (el.getBoundingClientRect().right > box.right + 1) out.push(`${cell.getAttribute('data-name')}: ${el.tagName.toLowerCase()}.${el.getAttribute('class')} ends ${Math.round(el.getBoundingClientRect().right - box.right)} px outside`);
+              }
+            }
+            return [...new Set(out)];
+          })),
+        );
+        await s.page.getByRole('button', { name: '← Notebooks' }).click();
+      }
+      if (report.length) console.log(JSON.stringify(report.map((r) => r).filter((r, i, a) => a.indexOf(r) === i), null, 1));
+      expect(report).toEqual([]);
+    }, 240_000);
+  }
+});
