@@ -12,6 +12,9 @@ import type { NotebookStore } from './store/NotebookStore';
 import { confusionRowsSql } from '../core/stats/confusion';
 import { quoteIdent } from '../core/sql/quote';
 import { dropAliasSql } from '../core/sql/namespace';
+import { describeColumns, type DescribedColumn } from '../core/sql/describe';
+import { fillTemplate } from '../core/cells/fillTemplate';
+import { FUNCTION_NAMES_SQL, KEYWORDS_SQL } from '../core/sql/catalog';
 import { sourceNameFor } from '../core/sourceName';
 import type { ConfusionSpec } from '../core/cells/confusionCell';
 import { labelIssuesCellRowsSql, type LabelIssuesSpec } from '../core/cells/labelIssuesCell';
@@ -24,7 +27,6 @@ import { tableToJsonRows, type JsonScalar } from '../core/arrowJson';
 import type { ExportFormat } from '../core/exportTable';
 import type { Contract } from '../core/manifest/manifest';
 import type { ProfileSpec } from '../core/cells/profileCell';
-import { describeColumns } from '../core/sql/describe';
 import { DEFAULT_SUGGEST_OPTIONS, suggestChecks, suggestionsBody, type ProfileResult, type SuggestedRule, type SuggestOptions } from '../core/suggest/suggestChecks';
 import { backtest, contractConflicts, sameShape, type BacktestResult, type BacktestVersion } from '../core/suggest/backtest';
 import { captureRun, restoredViews, runFreshness, type RunFreshness } from './keptRun';
@@ -69,7 +71,18 @@ export interface CellView {
   status: CellStatus;
   output: CellOutput | null;
   error: string | null;
+  /** Where in the cell's body the error is (1-based line and column), when known. */
+  errorAt?: { line: number; column: number };
   elapsedMs: number | null;
+}
+
+/** A removed block kept for undo: where it was and its text. */
+export interface RemovedBlock {
+  block: Block;
+  /** Index among the notebook's blocks before removal. */
+  index: number;
+  /** The cell's name (or null for prose), for the notice. */
+  name: string | null;
 }
 
 /** A source made queryable: its fingerprint and row count (and the manifest's pin, for a version). */
@@ -177,6 +190,9 @@ export class NotebookSession {
   /** The engine's answer to the last cancel (see WorkerEngine.cancel); runs wait for it. */
   #settling: Promise<void> = Promise.resolve();
   #reviewRerun = new Set<string>();
+  /** Columns of sources and cells for completion, by lowercased name; dropped when they change. */
+  #columns = new Map<string, Promise<DescribedColumn[]>>();
+  #catalog: Promise<{ functions: string[]; keywords: string[] }> | null = null;
 
   constructor(init: { id: string; text: string; baseUrl: string | null; host: NotebookHost; store: NotebookStore | null }) {
     this.id = init.id;
@@ -210,6 +226,7 @@ export class NotebookSession {
         changed.push(name);
       }
     }
+    for (const name of changed) for (const n of downstreamOf(this.#analysis, name)) this.#columns.delete(n);
     // Sources are looked up again only when the front matter's list of them changed.
     if (JSON.stringify(this.notebook.frontMatter.sources) !== sourcesBefore) this.#sourcesReady = false;
     this.#scheduleAutoRun(changed);
@@ -234,8 +251,115 @@ export class NotebookSession {
     this.#replaceBlocks(blocks);
   }
 
-  removeBlock(id: string): void {
+  /** Insert a new block at an index of the block list (0: the top). */
+  insertBlockAt(index: number, block: { type: 'prose' } | { type: 'cell'; kind: string; body?: string; name?: string }): void {
+    const at = Math.max(0, Math.min(index, this.notebook.blocks.length));
+    if (at === 0) {
+      this.addBlock(null, block);
+      const blocks = [...this.notebook.blocks];
+      blocks.unshift(blocks.pop()!);
+      this.#replaceBlocks(blocks);
+    } else this.addBlock(this.notebook.blocks[at - 1]!.id, block);
+  }
+
+  /** Remove a block; returns what undo needs to put it back at its place. */
+  removeBlock(id: string): RemovedBlock | null {
+    const index = this.notebook.blocks.findIndex((b) => b.id === id);
+    if (index < 0) return null;
+    const block = this.notebook.blocks[index]!;
     this.#replaceBlocks(this.notebook.blocks.filter((b) => b.id !== id));
+    return { block, index, name: block.type === 'cell' ? block.name : null };
+  }
+
+  /** Put a removed block back where it was (its name made fresh if another cell took it meanwhile). */
+  restoreBlock(removed: RemovedBlock): void {
+    const blocks = [...this.notebook.blocks];
+    let block = removed.block;
+    if (block.type === 'cell') {
+      const name = block.name.toLowerCase();
+      if (this.names().some((n) => n.toLowerCase() === name)) block = { ...block, name: this.#freshName(block.name) };
+    }
+    blocks.splice(Math.min(removed.index, blocks.length), 0, block);
+    this.#replaceBlocks(blocks);
+  }
+
+  /** Move a block up (-1) or down (+1) past its neighbour; returns its new index. */
+  moveBlock(id: string, delta: -1 | 1): number {
+    const blocks = [...this.notebook.blocks];
+    const i = blocks.findIndex((b) => b.id === id);
+    const j = i + delta;
+    if (i < 0 || j < 0 || j >= blocks.length) return i;
+    [blocks[i], blocks[j]] = [blocks[j]!, blocks[i]!];
+    this.#replaceBlocks(blocks);
+    return j;
+  }
+
+  /** A copy of a cell right after it, under a fresh name. */
+  duplicateBlock(id: string): void {
+    const block = this.notebook.blocks.find((b) => b.id === id);
+    if (!block) return;
+    if (block.type === 'prose') this.addBlock(id, { type: 'prose' });
+    else this.addBlock(id, { type: 'cell', kind: block.kind, body: block.body, name: block.name.replace(/_\d+$/, '') });
+  }
+
+  /** Sources and cells by name, for completion (cells with their kind). */
+  completionNames(): { name: string; kind: string }[] {
+    return [...this.notebook.frontMatter.sources.map((s) => ({ name: s.name, kind: 'source' })), ...[...this.#analysis.cells.values()].map((c) => ({ name: c.block.name, kind: c.block.kind }))];
+  }
+
+  /**
+   * Column names of a source or cell (DuckDB's DESCRIBE through this notebook's engine), for
+   * completion; empty when it has none yet (a cell not run). Kept until it changes.
+   */
+  async columnsOf(name: string): Promise<string[]> {
+    return (await this.#describe(name)).map((c) => c.name);
+  }
+
+  #describe(name: string): Promise<DescribedColumn[]> {
+    const key = name.toLowerCase();
+    let cached = this.#columns.get(key);
+    if (!cached) {
+      cached = describeColumns((sql) => this.#host.query(sql), name).then(
+        (cols) => cols,
+        () => {
+          this.#columns.delete(key);
+          return [];
+        },
+      );
+      this.#columns.set(key, cached);
+    }
+    return cached;
+  }
+
+  /**
+   * The body of a new cell of a kind, filled with this notebook's first source and real
+   * columns of it (see fillTemplate), so that it runs as inserted.
+   */
+  async templateFor(kind: string): Promise<string> {
+    const k = cellKind(kind);
+    if (!k) return '';
+    await this.#prepareSources().catch(() => undefined);
+    const relations = await Promise.all(this.completionNames().map(async (r) => ({ ...r, columns: await this.#describe(r.name) })));
+    return fillTemplate(k, { relations });
+  }
+
+  /** Insert a new cell of a kind at an index, its body filled from the notebook. */
+  async insertCell(index: number, kind: string): Promise<void> {
+    const body = await this.templateFor(kind);
+    this.insertBlockAt(index, { type: 'cell', kind, body });
+  }
+
+  /** This engine's DuckDB function names and keywords (asked once). */
+  sqlCatalog(): Promise<{ functions: string[]; keywords: string[] }> {
+    const names = async (sql: string) => (await this.#host.query(sql)).toArray().map((r) => String(r.name));
+    this.#catalog ??= Promise.all([names(FUNCTION_NAMES_SQL), names(KEYWORDS_SQL)]).then(
+      ([functions, keywords]) => ({ functions, keywords }),
+      () => {
+        this.#catalog = null;
+        return { functions: [], keywords: [] };
+      },
+    );
+    return this.#catalog;
   }
 
   /** Rename a cell (its view name changes too, so it and what reads it become stale). */
@@ -708,6 +832,7 @@ export class NotebookSession {
     }
     this.sources = statuses;
     this.#sourcesReady = true;
+    this.#columns.clear();
   }
 
   /** Stop the run: the running query is interrupted, the cells after it are not run (and stay stale). */
@@ -747,7 +872,9 @@ export class NotebookSession {
         shouldStop: () => this.#stop,
         onCell: (run) => {
           const key = run.name.toLowerCase();
-          this.cells[key] = { status: run.status, output: run.output ?? null, error: run.error ?? null, elapsedMs: run.elapsedMs };
+          this.cells[key] = { status: run.status, output: run.output ?? null, error: run.error ?? null, ...(run.errorAt ? { errorAt: run.errorAt } : {}), elapsedMs: run.elapsedMs };
+          // The view may have new columns now.
+          this.#columns.delete(key);
         },
       });
     } catch (error) {

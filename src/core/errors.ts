@@ -11,12 +11,15 @@ export type AssayErrorKind = 'input' | 'sql' | 'engine' | 'cancelled' | 'noteboo
 export class AssayError extends Error {
   readonly kind: AssayErrorKind;
   readonly subject: string | undefined;
+  /** Where in a cell's body the problem is (1-based line and column), when known. */
+  readonly at: { line: number; column: number } | undefined;
 
-  constructor(kind: AssayErrorKind, message: string, options: { subject?: string; cause?: unknown } = {}) {
+  constructor(kind: AssayErrorKind, message: string, options: { subject?: string; cause?: unknown; at?: { line: number; column: number } } = {}) {
     super(options.subject ? `${options.subject}: ${message}` : message, { cause: options.cause });
     this.name = 'AssayError';
     this.kind = kind;
     this.subject = options.subject;
+    this.at = options.at;
   }
 }
 

@@ -69,7 +69,7 @@ describe('notebooks in Chromium', () => {
     await input.click();
     await input.press('End');
     await input.pressSequentially(' + 1 AS typed_by_test');
-    const typed = await input.inputValue();
+    const typed = await input.innerText();
     expect(typed).toContain('typed_by_test');
     const url = s.page.url();
     expect(url).toMatch(/#nb=/);
@@ -82,18 +82,18 @@ describe('notebooks in Chromium', () => {
     await s.page.goto(url);
     const again = s.page.locator('[data-testid=nb-cell][data-name=first] [data-testid=cell-input]');
     await again.waitFor({ timeout: 30_000 });
-    expect(await again.inputValue()).toBe(typed);
+    expect(await again.innerText()).toBe(typed);
 
     await s.page.getByRole('button', { name: 'Revisions' }).click();
     await s.page.locator('[data-testid=revision]').nth(1).waitFor();
     expect(await s.page.locator('[data-testid=revision]').count()).toBe(2);
     await s.page.locator('[data-testid=restore]').first().click();
-    await expect.poll(() => again.inputValue()).toBe('SELECT 42 AS answer');
+    await expect.poll(() => again.innerText()).toBe('SELECT 42 AS answer');
     // The restore itself is saved, and the text it replaced is kept as a revision.
     await s.page.waitForTimeout(800);
     await s.page.reload();
     await again.waitFor({ timeout: 30_000 });
-    expect(await again.inputValue()).toBe('SELECT 42 AS answer');
+    expect(await again.innerText()).toBe('SELECT 42 AS answer');
     await s.page.getByRole('button', { name: 'Revisions' }).click();
     await expect.poll(() => s.page.locator('[data-testid=revision]').allTextContents()).toContainEqual(expect.stringMatching(/before restore/));
   });

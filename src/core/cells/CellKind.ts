@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import type { ReviewEvent } from '../review/ReviewEvent';
 import type { RunHistory } from './trendCell';
+import type { SpecSchema } from './specSchema';
 
 /** A problem in a cell body, at a 1-based line of the body. */
 export interface BodyDiagnostic {
@@ -51,6 +52,8 @@ export interface CellKind<Spec = unknown> {
   readonly kind: string;
   /** One line for the add-cell menu and the docs. */
   readonly description: string;
+  /** The keys of the YAML spec (none for sql): what `parse` accepts, the editor completes and the README lists. */
+  readonly schema?: SpecSchema;
   /** Body of a new cell of this kind. */
   readonly template: string;
   /** Parse and validate the body; a null spec means the diagnostics say why. */

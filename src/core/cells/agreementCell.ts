@@ -19,6 +19,7 @@ import {
 } from '../stats/agreement';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export interface AgreementSpec {
   source: string;
@@ -28,6 +29,16 @@ export interface AgreementSpec {
   gold?: string;
   lowest: number;
 }
+
+/** The keys of a `agreement` cell's spec. */
+export const AGREEMENT_SCHEMA: SpecSchema = {
+  source: { role: 'relation', required: true, doc: 'the ratings in long format: one row per item and rater' },
+  item: { role: 'column', required: true, hint: 'key', doc: 'the column identifying the rated item' },
+  rater: { role: 'column', required: true, hint: 'label', doc: 'the column identifying the rater' },
+  label: { role: 'column', required: true, hint: 'label', doc: 'the label the rater gave' },
+  gold: { role: 'column', hint: 'label', doc: 'a gold label per item, for each rater’s accuracy' },
+  lowest: { role: 'number', doc: 'how many items of lowest agreement the cell lists (20)' },
+};
 
 /**
  * `agreement` — inter-annotator agreement over a long-format ratings table (item, rater,
@@ -39,9 +50,10 @@ export interface AgreementSpec {
 export const agreementCell: CellKind<AgreementSpec> = {
   kind: 'agreement',
   description: 'Inter-annotator agreement: Fleiss’ kappa, Krippendorff’s alpha, per-rater and pairwise',
+  schema: AGREEMENT_SCHEMA,
   template: 'source: ratings\nitem: item_id\nrater: rater\nlabel: label\ngold: gold_label',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, AGREEMENT_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const spec: AgreementSpec = {
       source: y.text('source', true),

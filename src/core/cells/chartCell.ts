@@ -4,6 +4,7 @@ import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { tableToJsonRows, type JsonScalar } from '../arrowJson';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export const MARKS = ['bar', 'dot', 'line', 'area', 'histogram', 'heatmap'] as const;
 export type ChartMark = (typeof MARKS)[number];
@@ -92,6 +93,21 @@ FROM ${src} GROUP BY ALL ORDER BY ALL`;
 /** Rows a chart may carry (and a snapshot embed). */
 export const CHART_MAX_ROWS = 5_000;
 
+/** The keys of a `chart` cell's spec. */
+export const CHART_SCHEMA: SpecSchema = {
+  source: { role: 'relation', required: true, doc: 'the source or cell to chart' },
+  mark: { role: 'enum', values: MARKS, doc: 'the kind of chart (bar)' },
+  x: { role: 'column', required: true, hint: 'label', doc: 'the column on the x axis (binned for a histogram)' },
+  y: { role: 'text', doc: 'an aggregate: count, count_distinct(col), sum(col), mean(col), median(col), min(col), max(col); a heatmap’s row column' },
+  value: { role: 'text', doc: 'heatmap and histogram: the aggregate shaded or counted (count)' },
+  fill: { role: 'column', doc: 'a column whose values become coloured series' },
+  facet: { role: 'column', doc: 'a column whose values become small multiples' },
+  bins: { role: 'number', doc: 'histogram bins (20)' },
+  title: { role: 'text', doc: 'the chart’s title' },
+  scheme: { role: 'text', doc: 'an Observable Plot colour scheme' },
+  limit: { role: 'number', doc: 'the most marks the chart may draw (200); more is an error' },
+};
+
 /**
  * `chart` — an Observable Plot chart from a YAML spec over a source or cell: bars, dots,
  * lines, areas, histograms, heatmaps, with a series colour and small multiples. DuckDB does
@@ -100,9 +116,10 @@ export const CHART_MAX_ROWS = 5_000;
 export const chartCell: CellKind<ChartSpec> = {
   kind: 'chart',
   description: 'A chart (Observable Plot) of an aggregate: bars, lines, dots, histogram, heatmap',
+  schema: CHART_SCHEMA,
   template: 'source: batch\nmark: bar\nx: label\ny: count',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, CHART_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const mark = y.choice('mark', MARKS, 'bar');
     const yText = y.text('y');

@@ -7,6 +7,7 @@ import { tableToJsonRows } from '../arrowJson';
 import { checkCountsSql, failingRowsSql, hasMetricPath, judgeRules, type CheckRule, type MetricOp, type Rule } from '../stats/checks';
 import type { CellContext, CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export interface ChecksSpec {
   source: string;
@@ -100,6 +101,14 @@ async function requireRuleColumns(ctx: Pick<CellContext, 'query' | 'name'>, sour
   return columns;
 }
 
+/** The keys of a `checks` cell's spec. */
+export const CHECKS_SCHEMA: SpecSchema = {
+  source: { role: 'relation', required: true, doc: 'the source or cell the rules judge' },
+  key: { role: 'column', hint: 'key', doc: 'the column that identifies a failing row' },
+  rules: { role: 'rules', required: true, doc: 'the rules: not_null, unique, in_set, between, matches, relation, sql, row_count, max_null_share, metric' },
+  compare: { role: 'relation', doc: 'another version (after cleaning) judged by the same rules, side by side' },
+};
+
 /**
  * `checks` — quality gates over a source: not null, unique, in a set, between, matches,
  * relations and custom predicates, row count, NULL share, and thresholds on earlier cells'
@@ -109,9 +118,10 @@ async function requireRuleColumns(ctx: Pick<CellContext, 'query' | 'name'>, sour
 export const checksCell: CellKind<ChecksSpec> = {
   kind: 'checks',
   description: 'Quality gates with failing rows: not null, unique, in set, between, pattern, relations, metrics',
-  template: 'source: batch\nkey: image_id\nrules:\n  - not_null: label\n  - in_set: label\n    values: [crack, dent, ok, scratch, stain]',
+  schema: CHECKS_SCHEMA,
+  template: 'source: batch\nkey: image_id\nrules:\n  - not_null: image_id\n  - unique: image_id\n  - row_count: true\n    min: 1',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, CHECKS_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const source = y.text('source', true);
     const key = y.text('key');

@@ -6,6 +6,7 @@ import { cohenKappa, type KappaWeights } from '../stats/cohenKappa';
 import { confusionCountsSql, confusionMatrix, distinctLabelsSql, MAX_CLASSES, normalizeMatrix, type PairCount } from '../stats/confusion';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export interface ConfusionSpec {
   source: string;
@@ -50,6 +51,20 @@ export function confusionResult(counts: readonly PairCount[], spec: Pick<Confusi
   };
 }
 
+const NORMALIZE = ['none', 'row', 'column'] as const;
+const WEIGHTS = ['none', 'linear', 'quadratic'] as const;
+
+/** The keys of a `confusion` cell's spec. */
+export const CONFUSION_SCHEMA: SpecSchema = {
+  source: { role: 'relation', required: true, doc: 'the source or cell holding both label columns' },
+  reference: { role: 'column', required: true, hint: 'label', doc: 'the reference labels (rows of the matrix)' },
+  compared: { role: 'column', required: true, hint: 'label', doc: 'the labels compared with them (columns)' },
+  classes: { role: 'list', doc: 'the classes in order (for ordinal labels); default: all, in Assay’s order' },
+  normalize: { role: 'enum', values: NORMALIZE, doc: 'shares of the whole, of each row or of each column (none)' },
+  weights: { role: 'enum', values: WEIGHTS, doc: 'Cohen’s kappa weights for ordinal classes (none)' },
+  by: { role: 'column', hint: 'label', doc: 'a column splitting the matrix into small multiples' },
+};
+
 /**
  * `confusion` — a confusion matrix between a reference column and a compared column (label vs.
  * prediction, annotator A vs. B) with per-class precision/recall/F1, averages, accuracy and
@@ -58,17 +73,18 @@ export function confusionResult(counts: readonly PairCount[], spec: Pick<Confusi
 export const confusionCell: CellKind<ConfusionSpec> = {
   kind: 'confusion',
   description: 'Confusion heatmap, per-class precision/recall/F1 and Cohen’s kappa between two label columns',
+  schema: CONFUSION_SCHEMA,
   template: 'source: batch\nreference: annotator_a\ncompared: annotator_b\nnormalize: none\nweights: none',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, CONFUSION_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const spec: ConfusionSpec = {
       source: y.text('source', true),
       reference: y.text('reference', true),
       compared: y.text('compared', true),
       classes: y.list('classes'),
-      normalize: y.choice('normalize', ['none', 'row', 'column'] as const, 'none'),
-      weights: y.choice('weights', ['none', 'linear', 'quadratic'] as const, 'none'),
+      normalize: y.choice('normalize', NORMALIZE, 'none'),
+      weights: y.choice('weights', WEIGHTS, 'none'),
       by: y.text('by'),
     };
     y.rejectUnknown();

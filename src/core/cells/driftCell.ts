@@ -19,6 +19,7 @@ import {
 } from '../stats/drift';
 import type { CellKind, QueryFn } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 /** Where each threshold means something: a p-value strictly inside (0, 1), PSI from 0 up, distances in [0, 1]. */
 const THRESHOLD_DOMAIN: Record<keyof DriftThresholds, { ok: (v: number) => boolean; text: string }> = {
@@ -181,6 +182,16 @@ async function categoricalDrift(q: QueryFn, baseline: string, current: string, c
   };
 }
 
+/** The keys of a `drift` cell's spec. */
+export const DRIFT_SCHEMA: SpecSchema = {
+  baseline: { role: 'relation', required: true, doc: 'the earlier version (a source or cell)' },
+  current: { role: 'relation', required: true, doc: 'the version compared with it' },
+  columns: { role: 'columns', of: 'baseline', doc: 'the columns to compare (default: all they share)' },
+  label: { role: 'column', of: 'baseline', hint: 'label', doc: 'the label column, for class shares side by side' },
+  by: { role: 'column', of: 'baseline', hint: 'label', doc: 'a class column: numeric drift per class' },
+  thresholds: { role: 'map', doc: 'psi (0.2), ks_statistic (0.1), js_distance (0.1), pvalue (0.01)' },
+};
+
 /**
  * `drift` — what changed between two versions: per column KS, PSI and Wasserstein (numeric) or
  * PSI, Jensen–Shannon and chi-square (categorical), a verdict from thresholds, the schema diff,
@@ -189,9 +200,10 @@ async function categoricalDrift(q: QueryFn, baseline: string, current: string, c
 export const driftCell: CellKind<DriftSpec> = {
   kind: 'drift',
   description: 'Drift between two versions: KS, PSI, Wasserstein, Jensen–Shannon, chi-square, schema diff',
+  schema: DRIFT_SCHEMA,
   template: 'baseline: baseline\ncurrent: current\nlabel: label',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, DRIFT_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const raw = y.raw('thresholds');
     const thresholds = { ...DEFAULT_DRIFT_THRESHOLDS };

@@ -21,6 +21,7 @@ import {
 } from '../stats/labelIssues';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export interface LabelIssuesSpec {
   source: string;
@@ -92,6 +93,20 @@ export function labelIssuesCellRowsSql(spec: LabelIssuesSpec, cell: string, give
   return jointCellRowsSql(labelIssuesInput(spec), labelIssuesTables(cell), given, suggested);
 }
 
+/** The keys of a `labelIssues` cell's spec. */
+export const LABEL_ISSUES_SCHEMA: SpecSchema = {
+  source: { role: 'relation', required: true, doc: 'the rows with their given label and model probabilities' },
+  key: { role: 'column', required: true, hint: 'key', doc: 'a unique key per row' },
+  label: { role: 'column', required: true, hint: 'label', doc: 'the given label' },
+  probabilities: { role: 'map', required: true, doc: 'a column per class ({crack: p_crack, …}) or one LIST<DOUBLE> column' },
+  classes: { role: 'list', doc: 'the class order (needed with a list column)' },
+  method: { role: 'enum', values: METHODS, doc: 'how flagged rows are chosen (prune_by_noise_rate)' },
+  rank_by: { role: 'enum', values: RANKS, doc: 'the score flagged rows are ranked by (self_confidence)' },
+  min_examples_per_class: { role: 'number', doc: 'classes this small are never pruned (1)' },
+  frac_noise: { role: 'number', doc: 'the share of estimated noise to flag, 0 to 1 (1)' },
+  top: { role: 'number', doc: 'how many flagged rows the cell shows (50)' },
+};
+
 /**
  * `label_issues` — likely label errors from model probabilities by confident learning, as
  * cleanlab 2.x `find_label_issues` and `get_label_quality_scores` compute them: per-class
@@ -101,9 +116,10 @@ export function labelIssuesCellRowsSql(spec: LabelIssuesSpec, cell: string, give
 export const labelIssuesCell: CellKind<LabelIssuesSpec> = {
   kind: 'label_issues',
   description: 'Likely label errors from model probabilities (confident learning, as cleanlab)',
+  schema: LABEL_ISSUES_SCHEMA,
   template: 'source: batch\nkey: image_id\nlabel: label\nprobabilities: {crack: p_crack, dent: p_dent, ok: p_ok}\nmethod: prune_by_noise_rate\nrank_by: self_confidence',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, LABEL_ISSUES_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const classes = y.list('classes');
     const raw = y.raw('probabilities');

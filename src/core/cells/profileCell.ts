@@ -18,6 +18,7 @@ import {
 } from '../stats/profile';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export interface ProfileSpec {
   source: string;
@@ -85,6 +86,17 @@ export function parseContract(y: YamlSpec, key = 'contract'): Record<string, Col
   return out;
 }
 
+/** The keys of a `profile` cell's spec. */
+export const PROFILE_SCHEMA: SpecSchema = {
+  source: { role: 'relation', required: true, doc: 'the source or cell to profile' },
+  columns: { role: 'columns', doc: 'only these columns (default: all)' },
+  key: { role: 'column', hint: 'key', doc: 'the column that should identify a row (repeated keys are counted)' },
+  top: { role: 'number', doc: 'top values listed per column, 1 to 100 (10)' },
+  bins: { role: 'number', doc: 'histogram bins, 2 to 200 (20)' },
+  contract: { role: 'map', doc: 'column → allowed, min, max, pattern: values outside are alerts' },
+  null_share_alert: { role: 'number', doc: 'a column with a larger share of NULLs is an alert, 0 to 1' },
+};
+
 /**
  * `profile` — every column of a source at a glance: type, count, NULLs, distinct values,
  * min/max, mean, sample standard deviation, quartiles, top values, a histogram; duplicate
@@ -93,9 +105,10 @@ export function parseContract(y: YamlSpec, key = 'contract'): Record<string, Col
 export const profileCell: CellKind<ProfileSpec> = {
   kind: 'profile',
   description: 'Profile every column: nulls, distinct, quartiles, top values, histograms, duplicates, alerts',
+  schema: PROFILE_SCHEMA,
   template: 'source: batch\nkey: image_id',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, PROFILE_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const spec: ProfileSpec = {
       source: y.text('source', true),

@@ -8,6 +8,7 @@ import { reviewThroughput } from '../review/reviewThroughput';
 import type { Decision } from '../review/ReviewEvent';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export interface ReviewSpec {
   /** The sample cell whose rows are reviewed. */
@@ -65,6 +66,16 @@ export function reannotationSql(view: string, spec: Pick<ReviewSpec, 'key' | 'la
 FROM ${quoteIdent(view)} WHERE review_decision IN ('reject', 'relabel') ORDER BY key`;
 }
 
+/** The keys of a `review` cell's spec. */
+export const REVIEW_SCHEMA: SpecSchema = {
+  sample: { role: 'relation', required: true, kinds: ['sample'], doc: 'the sample cell whose records are reviewed' },
+  key: { role: 'column', required: true, of: 'sample', hint: 'key', doc: 'the record key' },
+  label: { role: 'column', required: true, of: 'sample', hint: 'label', doc: 'the label under review' },
+  taxonomy: { role: 'list', doc: 'labels to correct to (default: the sample’s)' },
+  image: { role: 'column', of: 'sample', doc: 'a column with an image path, shown when its folder is open' },
+  log: { role: 'text', doc: 'a review log file beside the notebook (JSON Lines)' },
+};
+
 /**
  * `review` — a keyboard review queue over a sample cell's records. Decisions come from the
  * review log (append-only events); the cell folds them, joins them to the sample as its
@@ -74,9 +85,10 @@ FROM ${quoteIdent(view)} WHERE review_decision IN ('reject', 'relabel') ORDER BY
 export const reviewCell: CellKind<ReviewSpec> = {
   kind: 'review',
   description: 'Review queue over a sample: accept, reject or relabel each record; reject rates',
+  schema: REVIEW_SCHEMA,
   template: 'sample: spot\nkey: image_id\nlabel: label',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, REVIEW_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const spec: ReviewSpec = { sample: y.text('sample', true), key: y.text('key', true), label: y.text('label', true) };
     const taxonomy = y.list('taxonomy');

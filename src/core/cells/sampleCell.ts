@@ -5,6 +5,7 @@ import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import type { CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
+import type { SpecSchema } from './specSchema';
 
 export interface SampleSpec {
   source: string;
@@ -168,6 +169,18 @@ export function sampleSizesSql(spec: SampleSpec): string {
 FROM ${quoteIdent(spec.source)} GROUP BY ALL ORDER BY ALL`;
 }
 
+/** The keys of a `sample` cell's spec. */
+export const SAMPLE_SCHEMA: SpecSchema = {
+  source: { role: 'relation', required: true, doc: 'the source or cell to sample' },
+  stratify: { role: 'column', required: true, hint: 'label', doc: 'the class column: every class is sampled' },
+  key: { role: 'column', required: true, hint: 'key', doc: 'the record key the seeded hash ranks by' },
+  fraction: { role: 'number', doc: 'the share of each class to take, 0 to 1 (0.05)' },
+  min_per_class: { role: 'number', doc: 'at least this many per class (or all of it)' },
+  seed: { role: 'text', doc: 'the seed (default: the notebook’s seed parameter)' },
+  strata: { role: 'columns', doc: 'further columns to stratify by' },
+  mask: { role: 'columns', doc: 'columns hidden from reviewers (personal data)' },
+};
+
 /**
  * `sample` — a reproducible stratified spot-check sample: a share of every class (5 % by
  * default), at least a minimum, chosen by a seeded hash of each record's key. Masked columns
@@ -176,9 +189,10 @@ FROM ${quoteIdent(spec.source)} GROUP BY ALL ORDER BY ALL`;
 export const sampleCell: CellKind<SampleSpec> = {
   kind: 'sample',
   description: 'Stratified spot-check sample: a share of every class, reproducible from a seed',
+  schema: SAMPLE_SCHEMA,
   template: 'source: batch\nstratify: label\nkey: image_id\nfraction: 0.05\nmin_per_class: 5',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, SAMPLE_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const seed = y.raw('seed');
     if (seed !== undefined && typeof seed !== 'number' && typeof seed !== 'string') y.problem('seed', 'must be a number or text');

@@ -4,6 +4,8 @@ import { describeColumns } from '../sql/describe';
 import { secondStatementLine } from '../sql/statementBreaks';
 import { checkSingleSelect } from '../sql/singleSelect';
 import { tableToJsonRows } from '../arrowJson';
+import { AssayError, messageOf } from '../errors';
+import { withoutExcerpt } from '../sql/sqlErrorPosition';
 import type { CellKind } from './CellKind';
 
 export interface SqlSpec {
@@ -37,7 +39,12 @@ export const sqlCell: CellKind<SqlSpec> = {
   },
   async run(spec, ctx) {
     await checkSingleSelect(ctx.query, spec.sql, ctx.name);
-    await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${spec.sql}`);
+    try {
+      await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${spec.sql}`);
+    } catch (cause) {
+      // The probe above bound the same text, so this is rare; DuckDB's excerpt would quote the wrapper.
+      throw new AssayError('sql', withoutExcerpt(messageOf(cause)), { subject: ctx.name, cause });
+    }
     const table = await ctx.query(`SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${SQL_DISPLAY_LIMIT + 1}`);
     const truncated = table.numRows > SQL_DISPLAY_LIMIT;
     const shown = truncated ? table.slice(0, SQL_DISPLAY_LIMIT) : table;

@@ -1,3 +1,4 @@
+import type { SpecSchema } from './specSchema';
 import { AssayError } from '../errors';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { parseMetricPath, resolveSteps, metricNumber, type MetricPath } from '../history/metricPath';
@@ -102,6 +103,15 @@ function parseMetric(item: unknown, i: number, fallback: TrendThreshold): TrendM
   };
 }
 
+/** The `trend` spec's keys (parsing, completion and the README's cell reference). */
+export const TREND_SCHEMA: SpecSchema = {
+  metrics: { doc: 'paths into other cells\' results (gates.unique_ids.failing_share), or {metric, by, value} for one series per class', role: 'list', required: true },
+  over: { doc: 'the points: the notebook\'s runs, or its dataset\'s versions in parent order', role: 'enum', values: ['runs', 'versions'] },
+  window: { doc: 'how many earlier points each point is scored against (10)', role: 'number' },
+  threshold: { doc: 'gate lines drawn on every chart: {min, max}', role: 'map' },
+  anomaly: { doc: 'robust_z (median and MAD of the window, flagged at |z| ≥ 3.5), none, or {z, min_points}', role: 'map' },
+};
+
 /**
  * `trend` — metrics of other cells over the runs of the notebook, or over the versions of its
  * dataset: one series per metric (per class with `by`), each point scored by a robust z-score
@@ -113,9 +123,10 @@ function parseMetric(item: unknown, i: number, fallback: TrendThreshold): TrendM
 export const trendCell: CellKind<TrendSpec> = {
   kind: 'trend',
   description: 'Metrics of other cells across runs or dataset versions, with thresholds and robust z-score anomalies',
+  schema: TREND_SCHEMA,
   template: 'metrics:\n  - gates.unique_ids.failing_share\nover: runs\nwindow: 10\nthreshold: {max: 0.02}',
   parse(body) {
-    const y = new YamlSpec(body);
+    const y = new YamlSpec(body, TREND_SCHEMA);
     if (y.diagnostics.length) return { spec: null, diagnostics: y.diagnostics };
     const over = y.choice('over', ['runs', 'versions'] as const, 'runs');
     const window = y.number('window', 10, 1, 10_000);

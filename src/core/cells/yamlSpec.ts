@@ -1,20 +1,24 @@
 import { parseDocument, isMap, type Document } from 'yaml';
 import type { BodyDiagnostic } from './CellKind';
+import type { SpecSchema } from './specSchema';
 
 /**
  * A cell's YAML spec with typed accessors that record a diagnostic (at the key's line)
  * instead of throwing. Kinds read their fields through it and return `spec: null` when
- * `diagnostics` is not empty.
+ * `diagnostics` is not empty. The kind's schema is the list of keys: reading a key it does
+ * not declare is a programming error (thrown, so tests catch it), a key in the text it does
+ * not declare is a diagnostic, and a required key missing is one too.
  */
 export class YamlSpec {
   readonly diagnostics: BodyDiagnostic[] = [];
   readonly data: Record<string, unknown>;
   #doc: Document;
   #body: string;
-  #known = new Set<string>();
+  #schema: SpecSchema;
 
-  constructor(body: string) {
+  constructor(body: string, schema: SpecSchema) {
     this.#body = body;
+    this.#schema = schema;
     this.#doc = parseDocument(body, { prettyErrors: false, uniqueKeys: true });
     this.data = {};
     for (const e of this.#doc.errors) this.diagnostics.push({ line: e.linePos?.[0]?.line ?? 1, message: `YAML: ${e.message.split('\n')[0]}` });
@@ -40,6 +44,11 @@ export class YamlSpec {
     return offset === undefined ? 1 : (this.#body.slice(0, offset).match(/\n/g)?.length ?? 0) + 1;
   }
 
+  /** Mark a key read; a key outside the schema means the schema and the parser disagree. */
+  #use(key: string): void {
+    if (!Object.hasOwn(this.#schema, key)) throw new Error(`spec key "${key}" is read but not declared in the kind's schema`);
+  }
+
   #fail(key: string, message: string): undefined {
     this.diagnostics.push({ line: this.lineOf(key), message: `${key}: ${message}` });
     return undefined;
@@ -49,7 +58,7 @@ export class YamlSpec {
   text(key: string, required: true): string;
   text(key: string, required?: false): string | undefined;
   text(key: string, required = false): string | undefined {
-    this.#known.add(key);
+    this.#use(key);
     const v = this.data[key];
     if (v === undefined || v === null) return required ? (this.diagnostics.push({ line: 1, message: `${key} is required` }), '') : undefined;
     if (typeof v === 'number') return String(v);
@@ -59,7 +68,9 @@ export class YamlSpec {
 
   /** One of a fixed set of words. */
   choice<T extends string>(key: string, options: readonly T[], fallback: T): T {
-    this.#known.add(key);
+    this.#use(key);
+    const declared = this.#schema[key]!.values ?? [];
+    if (declared.length !== options.length || options.some((o) => !declared.includes(o))) throw new Error(`spec key "${key}": the schema's values differ from the parser's`);
     const v = this.data[key];
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'string' || !options.includes(v as T)) return this.#fail(key, `must be one of ${options.join(', ')}`) ?? fallback;
@@ -68,7 +79,7 @@ export class YamlSpec {
 
   /** A list of texts (numbers allowed, as text). */
   list(key: string): string[] | undefined {
-    this.#known.add(key);
+    this.#use(key);
     const v = this.data[key];
     if (v === undefined || v === null) return undefined;
     if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' || typeof x === 'number')) return this.#fail(key, 'must be a list, e.g. [crack, dent, ok]');
@@ -79,7 +90,7 @@ export class YamlSpec {
 
   /** A number within [min, max]. */
   number(key: string, fallback: number, min = -Infinity, max = Infinity): number {
-    this.#known.add(key);
+    this.#use(key);
     const v = this.data[key];
     if (v === undefined || v === null) return fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) return this.#fail(key, `must be a number from ${min} to ${max}`) ?? fallback;
@@ -88,7 +99,7 @@ export class YamlSpec {
 
   /** The raw value of a key (validated by the caller), marking the key as known. */
   raw(key: string): unknown {
-    this.#known.add(key);
+    this.#use(key);
     return this.data[key];
   }
 
@@ -97,10 +108,11 @@ export class YamlSpec {
     this.#fail(key, message);
   }
 
-  /** Report keys no accessor asked for (typos such as `refrence:`). Call after reading every field. */
+  /** Report keys the schema does not declare (typos such as `refrence:`), at their line. Call after reading every field. */
   rejectUnknown(): void {
+    const known = Object.keys(this.#schema);
     for (const key of Object.keys(this.data)) {
-      if (!this.#known.has(key)) this.diagnostics.push({ line: this.lineOf(key), message: `unknown key "${key}" (expected ${[...this.#known].join(', ')})` });
+      if (!known.includes(key)) this.diagnostics.push({ line: this.lineOf(key), message: `unknown key "${key}" (expected ${known.join(', ')})` });
     }
   }
 }

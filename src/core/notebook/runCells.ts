@@ -1,6 +1,6 @@
 import { cellKind } from '../cells/registry';
 import type { CellContext, CellOutput, QueryFn } from '../cells/CellKind';
-import { explainRefusal, messageOf } from '../errors';
+import { AssayError, explainRefusal, messageOf } from '../errors';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import type { Analysis } from './analyzeNotebook';
 
@@ -10,6 +10,8 @@ export interface CellRun {
   kind: string;
   status: 'ok' | 'error';
   error?: string;
+  /** Where in the cell's body the error is (1-based line and column), when DuckDB said. */
+  errorAt?: { line: number; column: number };
   output?: CellOutput;
   elapsedMs: number;
 }
@@ -78,7 +80,8 @@ export async function runCells(
         output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {
-        run = { name: block.name, kind: block.kind, status: 'error', error: explainRefusal(explainMissingTable(messageOf(error), block.name, cell.sourceDeps)), elapsedMs: now() - t0 };
+        const errorAt = error instanceof AssayError ? error.at : undefined;
+        run = { name: block.name, kind: block.kind, status: 'error', error: explainRefusal(explainMissingTable(messageOf(error), block.name, cell.sourceDeps)), ...(errorAt ? { errorAt } : {}), elapsedMs: now() - t0 };
       }
     }
     if (run.status === 'error') failed.add(key);

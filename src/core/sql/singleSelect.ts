@@ -1,6 +1,7 @@
 import type { QueryFn } from '../cells/CellKind';
 import { AssayError, messageOf } from '../errors';
 import { quoteLiteral } from './quote';
+import { excerptAt, locateSqlError } from './sqlErrorPosition';
 
 /**
  * Has DuckDB parse and bind `sql` alone, as the text of a string literal, and refuse it
@@ -8,13 +9,16 @@ import { quoteLiteral } from './quote';
  * nothing else). Nothing runs: DESCRIBE only binds. Once this passed, the text has no
  * statement separator DuckDB would honour, so `CREATE VIEW v AS <sql>` is one statement
  * whose body is the user's query; and DuckDB's messages are about the user's text alone,
- * not the wrapper around it.
+ * not the wrapper around it. A failure carries its place in the user's text (`at`) when
+ * DuckDB gives one, with DuckDB's excerpt redrawn over that text.
  */
 export async function checkSingleSelect(query: QueryFn, sql: string, subject: string): Promise<void> {
   try {
     await query(`DESCRIBE SELECT * FROM query(${quoteLiteral(sql)})`);
   } catch (cause) {
-    throw new AssayError('sql', cleanProbeMessage(messageOf(cause)), { subject, cause });
+    const message = cleanProbeMessage(messageOf(cause));
+    const at = (await locateSqlError(query, sql, message)) ?? undefined;
+    throw new AssayError('sql', at ? `${message}\n\n${excerptAt(sql, at)}` : message, { subject, cause, at });
   }
 }
 
