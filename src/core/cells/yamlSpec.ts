@@ -19,8 +19,15 @@ export class YamlSpec {
   constructor(body: string, schema: SpecSchema) {
     this.#body = body;
     this.#schema = schema;
-    this.#doc = parseDocument(body, { prettyErrors: false, uniqueKeys: true });
     this.data = {};
+    // No name or value DuckDB reads can hold a NUL; refused here, before anything builds SQL from it.
+    const nul = body.indexOf('\u0000');
+    if (nul >= 0) {
+      this.#doc = parseDocument('');
+      this.diagnostics.push({ line: (body.slice(0, nul).match(/\n/g)?.length ?? 0) + 1, message: 'the spec holds a NUL character (U+0000), which no column name or value can contain' });
+      return;
+    }
+    this.#doc = parseDocument(body, { prettyErrors: false, uniqueKeys: true });
     for (const e of this.#doc.errors) this.diagnostics.push({ line: e.linePos?.[0]?.line ?? 1, message: `YAML: ${e.message.split('\n')[0]}` });
     if (this.#doc.errors.length) return;
     let js: unknown;

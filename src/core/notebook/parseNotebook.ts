@@ -3,7 +3,8 @@ import { NON_NAME_KEYWORDS } from '../sql/sqlKeywords';
 import { emptyFrontMatter, parseFrontMatter } from './frontMatter';
 import type { Block, CellBlock, Diagnostic, Notebook, ParseResult } from './types';
 
-const FENCE = /^(`{3,}|~{3,})[ \t]*([^`]*)$/;
+// The info string keeps the blanks before it, so a fence written "```\tsql x" is written back so.
+const FENCE = /^(`{3,}|~{3,})([ \t]*[^`]*)$/;
 /** Cell names are SQL-typeable identifiers. */
 export const CELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
