@@ -70,9 +70,10 @@ describe('one namespace per notebook, in Chromium', () => {
     await openExample(s, LABELS);
     await expect.poll(() => shown(s), { timeout: 20_000 }).toEqual(labelsBefore);
     expect(Object.values(await s.page.locator('[data-testid=nb-cell]').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-status')))).every((x) => x === 'ok')).toBe(true);
-    // defects_v1, defects_v2, seeded_truth and ratings: drift's manifest names the same two
-    // defects files, which are not read again.
-    expect(await ingests(s)).toBe(4);
+    // defects_v1, defects_v2, seeded_truth and ratings for labels; drift's manifest names the
+    // same two defects files, which are not read again, and its third version's file
+    // (defects_v3, verified with the manifest), read once.
+    expect(await ingests(s)).toBe(5);
     expect(await errorNotices(s)).toEqual([]);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
   }, 180_000);

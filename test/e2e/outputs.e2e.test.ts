@@ -75,6 +75,8 @@ describe('unambiguous outputs in Chromium', () => {
                 if (!el.checkVisibility()) continue;
                 // A result table is a virtualised viewport over the cell's rows (sticky row numbers),
                 // as Quak's and marimo's are: its box must fit, its many columns may scroll inside it.
+                // The cell's code editor is not an output: long code lines scroll inside it, as in any editor.
+                if (el.closest('.cm-editor')) continue;
                 const table = el.closest('[data-testid=result-table]');
                 if (table && table !== el) continue;
                 const scrolls = el instanceof HTMLElement && ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
