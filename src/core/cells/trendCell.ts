@@ -3,7 +3,7 @@ import { AssayError } from '../errors';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
 import { parseMetricPath, resolveSteps, metricNumber, type MetricPath } from '../history/metricPath';
 import type { RunManifest, RunRecord } from '../history/runRecord';
-import { robustZScores } from '../stats/robustZ';
+import { robustZScores, type RobustZPoint } from '../stats/robustZ';
 import type { CellContext, CellKind } from './CellKind';
 import { YamlSpec } from './yamlSpec';
 
@@ -41,7 +41,7 @@ export interface RunHistory {
 }
 
 /** One point of a series (see `$defs/trend_point` in results.schema.json). */
-export interface TrendPoint {
+export interface TrendPoint extends RobustZPoint {
   metric: string;
   index: number;
   run_id: string | null;
@@ -49,13 +49,6 @@ export interface TrendPoint {
   ran_at: string | null;
   current: boolean;
   notebook_changed: boolean;
-  value: number | null;
-  median: number | null;
-  mad: number | null;
-  window_size: number;
-  z: number | null;
-  status: 'no_value' | 'short_window' | 'scored' | 'constant_window';
-  flagged: boolean;
   beyond_threshold: boolean;
 }
 

@@ -1,3 +1,4 @@
+import { readJsonLines } from '../jsonLines';
 import type { NotebookResults } from '../notebook/notebookResults';
 import type { SourceStatus } from '../notebook/sourceStatus';
 import type { Manifest } from '../manifest/manifest';
@@ -95,27 +96,16 @@ export interface HistoryProblem {
  */
 export function parseHistory(text: string): { records: RunRecord[]; problems: HistoryProblem[] } {
   const records: RunRecord[] = [];
-  const problems: HistoryProblem[] = [];
   const seen = new Set<string>();
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push({ line: i + 1, message: 'is not JSON' });
-      return;
-    }
+  const problems = readJsonLines(text, 'is not JSON', (value) => {
     const why = recordProblem(value);
-    if (why) {
-      problems.push({ line: i + 1, message: why });
-      return;
-    }
+    if (why) return why;
     const r = value as RunRecord;
-    if (seen.has(r.id)) return;
-    seen.add(r.id);
-    records.push(r);
+    if (!seen.has(r.id)) {
+      seen.add(r.id);
+      records.push(r);
+    }
+    return null;
   });
   return { records, problems };
 }

@@ -1,3 +1,4 @@
+import { readJsonLines } from '../jsonLines';
 import { byLogOrder, type ReviewEvent } from './ReviewEvent';
 
 const ACTIONS = new Set(['accept', 'reject', 'relabel', 'undo']);
@@ -22,20 +23,10 @@ export function serializeReviewLog(events: readonly ReviewEvent[]): string {
  */
 export function parseReviewLog(text: string): { events: ReviewEvent[]; problems: LogProblem[] } {
   const events: ReviewEvent[] = [];
-  const problems: LogProblem[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (!line) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      problems.push({ line: i + 1, message: 'not JSON' });
-      return;
-    }
+  const problems = readJsonLines(text, 'not JSON', (value) => {
     const problem = eventProblem(value);
-    if (problem) problems.push({ line: i + 1, message: problem });
-    else events.push(value as ReviewEvent);
+    if (!problem) events.push(value as ReviewEvent);
+    return problem;
   });
   return { events, problems };
 }
