@@ -50,6 +50,9 @@ describe('editor figures (printed)', () => {
     await s.page.keyboard.press('Control+End');
     expect(await editor.evaluate((el) => el.closest('.cm-editor')!.querySelector('.cm-content')!.getAttribute('contenteditable'))).toBe('true');
     // From the keydown to the frame after the editor updated (a rAF, then a task: after paint).
+    // A rAF waits for the next frame whatever the work, so the same is measured in a bare
+    // <textarea> as the floor. (The Event Timing API is no help here: headless Chromium defers
+    // the presentation of contenteditable changes, so every keystroke reads as a second long.)
     await s.page.evaluate(() => {
       const w = window as unknown as { __latency: number[] };
       w.__latency = [];
@@ -58,15 +61,33 @@ describe('editor figures (printed)', () => {
         requestAnimationFrame(() => setTimeout(() => w.__latency.push(performance.now() - t0), 0));
       }, true);
     });
-    for (const ch of ' -- typed here to time each keystroke') {
-      await s.page.keyboard.type(ch);
-      await s.page.waitForTimeout(30);
-    }
-    await s.page.waitForTimeout(200);
-    const lat = (await s.page.evaluate(() => (window as unknown as { __latency: number[] }).__latency)).sort((a, b) => a - b);
-    expect(lat.length).toBeGreaterThan(30);
-    const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(1);
-    figures['keystroke to paint, 300-line SQL cell'] = `median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${lat[lat.length - 1]!.toFixed(1)} ms over ${lat.length} keys (target < 16 ms)`;
+    const typeAndRead = async () => {
+      await s.page.evaluate(() => {
+        (window as unknown as { __latency: number[] }).__latency = [];
+      });
+      for (const ch of ', c12 + c34 AS typed_here_to_time_each_key') {
+        await s.page.keyboard.type(ch);
+        await s.page.waitForTimeout(30);
+      }
+      await s.page.waitForTimeout(300);
+      return (await s.page.evaluate(() => (window as unknown as { __latency: number[] }).__latency)).sort((a, b) => a - b);
+    };
+    const summary = (lat: number[]) => {
+      const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!.toFixed(1);
+      return `median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${lat[lat.length - 1]!.toFixed(1)} ms over ${lat.length} keys`;
+    };
+    const cell = await typeAndRead();
+    expect(cell.length).toBeGreaterThan(30);
+    figures['keystroke to paint, 300-line SQL cell'] = `${summary(cell)} (target < 16 ms)`;
+    await s.page.evaluate(() => {
+      const t = document.createElement('textarea');
+      t.id = 'floor';
+      document.body.append(t);
+    });
+    await s.page.locator('#floor').focus();
+    const floor = await typeAndRead();
+    figures['the same in a bare <textarea> (the frame floor)'] = summary(floor);
+    await s.page.evaluate(() => document.getElementById('floor')!.remove());
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
   });
 
@@ -75,9 +96,19 @@ describe('editor figures (printed)', () => {
     const text = `---\ntitle: A hundred cells\n---\n\n# A hundred cells\n\n${cells.join('\n')}`;
     const t0 = Date.now();
     await s.page.setInputFiles('[data-testid=file-input]', { name: 'hundred.assay.md', mimeType: 'text/markdown', buffer: Buffer.from(text) });
-    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid=nb-cell] .cm-editor').length === 100, null, { timeout: 60_000, polling: 10 });
+    // Open = every cell drawn and the editors of the first screens made (the rest are made as
+    // they come near the window); the first cell is then typed into.
+    await s.page.waitForFunction(() => {
+      const cells = [...document.querySelectorAll('[data-testid=nb-cell]')];
+      const near = cells.filter((c) => c.getBoundingClientRect().top < innerHeight);
+      return cells.length === 100 && near.every((c) => c.querySelector('.cm-editor'));
+    }, null, { timeout: 60_000, polling: 10 });
     const ms = Date.now() - t0;
-    figures['open a 100-cell notebook (file picked → 100 editors)'] = `${ms} ms (target < 1 s)`;
+    const made = await s.page.locator('[data-testid=nb-cell] .cm-editor').count();
+    figures['open a 100-cell notebook (file picked → 100 cells drawn, the first screen editable)'] = `${ms} ms, ${made} editors made so far (target < 1 s)`;
+    // Scrolling to the end makes the last cells' editors.
+    await s.page.locator('[data-testid=nb-cell]').last().scrollIntoViewIfNeeded();
+    await s.page.locator('[data-testid=nb-cell]').last().locator('.cm-editor').waitFor({ timeout: 10_000 });
     expect(await s.page.locator('[data-testid=nb-cell]').count()).toBe(100);
   });
 });

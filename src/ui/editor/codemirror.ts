@@ -87,7 +87,7 @@ export function createCellEditor(parent: HTMLElement, options: EditorOptions): C
     bracketMatching(),
     syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
     language.of(options.language === 'sql' ? sql({ dialect: duckdbDialect(), upperCaseKeywords: true }) : yaml()),
-    autocompletion({ override: [completionSource], activateOnTyping: true, icons: false }),
+    autocompletion({ override: [completionSource], activateOnTyping: true, icons: false, maxRenderedOptions: 40 }),
     Prec.highest(
       keymap.of([
         { key: 'Shift-Enter', run: run(options.keys.run) },
