@@ -32,6 +32,12 @@ export interface CellContext {
    * trend has only this run's point.
    */
   history?: RunHistory;
+  /**
+   * The table a source's view reads unchanged, where the host gives each notebook a view
+   * (`SELECT *`) of a table it loaded a file into: a cell may then use that table's rowid.
+   * Null for a source that is not such a view.
+   */
+  fileTable?: (source: string) => { schema: string; table: string } | null;
 }
 
 /** What a cell produced: a table to show (optional) and a JSON-able result for snapshots and the CLI. */

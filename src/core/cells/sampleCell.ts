@@ -37,10 +37,10 @@ function byteSwapSql(x: string): string {
  * per row in the inner query: an expression repeated in SQL is computed again each time it
  * appears. A NULL key has NULL halves.
  */
-function hashedSql(spec: SampleSpec, seed: string, cols: string): string {
+function hashedSql(spec: SampleSpec, seed: string, cols: string, from = quoteIdent(spec.source)): string {
   const md5 = `md5_number(${quoteLiteral(`${seed}:`)} || CAST(${quoteIdent(spec.key)} AS VARCHAR))`;
   return `SELECT * EXCLUDE (__assay_md5), (__assay_md5 & 18446744073709551615::UHUGEINT)::UBIGINT AS __assay_b1, (__assay_md5 >> 64)::UBIGINT AS __assay_b2
-    FROM (SELECT ${cols}, ${md5} AS __assay_md5 FROM ${quoteIdent(spec.source)})`;
+    FROM (SELECT ${cols}, ${md5} AS __assay_md5 FROM ${from})`;
 }
 
 /**
@@ -101,9 +101,9 @@ ORDER BY ${strata}, __assay_rank`;
  * finds the bucket the n-th row falls in. Every row of the buckets before it is chosen
  * unranked, and only the rows of that one bucket are ranked, to take as many as are still
  * missing. The hash orders the rows and the buckets alike, so these are the rows a ranking of
- * the whole stratum takes.
+ * the whole stratum takes. `base` is the base table (quoted) the source is or reads unchanged.
  */
-export function sampleChosenSql(spec: SampleSpec, seed: string): string {
+export function sampleChosenSql(spec: SampleSpec, seed: string, base = quoteIdent(spec.source)): string {
   const cols = [spec.stratify, ...spec.strata].map(quoteIdent);
   const strata = cols.join(', ');
   const of = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
@@ -111,7 +111,7 @@ export function sampleChosenSql(spec: SampleSpec, seed: string): string {
   const key = quoteIdent(spec.key);
   return `WITH __assay_hashed AS (
   SELECT __assay_rowid, ${strata}, __assay_b1, __assay_b2, ${BUCKET_SQL} AS __assay_bucket
-  FROM (${hashedSql(spec, seed, `rowid AS __assay_rowid, ${strata}`)})
+  FROM (${hashedSql(spec, seed, `rowid AS __assay_rowid, ${strata}`, base)})
 ),
 __assay_cut AS (
   SELECT ${strata}, min(__assay_bucket) FILTER (WHERE __assay_below >= __assay_size) AS __assay_last,
@@ -138,7 +138,7 @@ __assay_taken AS (
   WHERE __assay_rank <= __assay_missing
 )
 SELECT c.__assay_rowid, s.${key}, ${of('c')}, ${byteSwapSql('c.__assay_b1')} AS __assay_h1, ${byteSwapSql('c.__assay_b2')} AS __assay_h2
-FROM __assay_taken AS c JOIN ${quoteIdent(spec.source)} AS s ON s.rowid = c.__assay_rowid`;
+FROM __assay_taken AS c JOIN ${base} AS s ON s.rowid = c.__assay_rowid`;
 }
 
 /**
@@ -146,9 +146,9 @@ FROM __assay_taken AS c JOIN ${quoteIdent(spec.source)} AS s ON s.rowid = c.__as
  * `chosen`), in review order; the first `limit` of them when given, picked among the narrow
  * chosen rows before any wide row of the source is joined and sorted. The key must match as
  * well as the rowid, so a source reloaded since the cell ran can lose rows from the view but
- * never show other records in their place.
+ * never show other records in their place. `base` as for sampleChosenSql.
  */
-export function sampleFromChosenSql(spec: SampleSpec, chosen: string, limit?: number): string {
+export function sampleFromChosenSql(spec: SampleSpec, chosen: string, limit?: number, base = quoteIdent(spec.source)): string {
   const masked = maskedSql(spec, 's.');
   const key = quoteIdent(spec.key);
   const order = [spec.stratify, ...spec.strata].map((c) => `c.${quoteIdent(c)}`).join(', ');
@@ -156,7 +156,7 @@ export function sampleFromChosenSql(spec: SampleSpec, chosen: string, limit?: nu
   const rank = `${order}, c.__assay_h1, c.__assay_h2, c.__assay_rowid`;
   const from = limit === undefined ? quoteIdent(chosen) : `(SELECT * FROM ${quoteIdent(chosen)} c ORDER BY ${rank} LIMIT ${Math.max(0, Math.floor(limit))})`;
   return `SELECT s.*${masked}
-FROM ${quoteIdent(spec.source)} AS s JOIN ${from} AS c ON s.rowid = c.__assay_rowid AND s.${key} IS NOT DISTINCT FROM c.${key}
+FROM ${base} AS s JOIN ${from} AS c ON s.rowid = c.__assay_rowid AND s.${key} IS NOT DISTINCT FROM c.${key}
 ORDER BY ${rank}`;
 }
 
@@ -224,7 +224,15 @@ export const sampleCell: CellKind<SampleSpec> = {
     for (const c of [spec.stratify, spec.key, ...spec.strata, ...spec.mask]) {
       if (!columns.has(c)) throw new AssayError('input', `${spec.source} has no column ${c}`, { subject: ctx.name });
     }
-    const kind = (await ctx.query(`SELECT any_value(table_type) AS t FROM information_schema.tables WHERE table_name = ${quoteLiteral(spec.source)}`)).get(0)?.toJSON().t;
+    // The relation the name resolves to: in the current schema (each notebook's namespace),
+    // never a same-named table of another one.
+    const typeOf = async (schema: string, name: string) =>
+      (await ctx.query(`SELECT any_value(table_type) AS t FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ${schema} AND lower(table_name) = lower(${quoteLiteral(name)})`)).get(0)?.toJSON().t;
+    const kind = await typeOf('current_schema()', spec.source);
+    // A source the host gives as a view of a loaded file's table is sampled from that table.
+    const file = kind === 'VIEW' ? (ctx.fileTable?.(spec.source) ?? null) : null;
+    const fileIsTable = file !== null && (await typeOf(quoteLiteral(file.schema), file.table)) === 'BASE TABLE';
+    const base = kind === 'BASE TABLE' ? quoteIdent(spec.source) : fileIsTable ? `${quoteIdent(file.schema)}.${quoteIdent(file.table)}` : null;
     // The cell's relation is a view, so what reads it projects only the columns it needs.
     // Over a base table the ranking runs once per run into a narrow table of the chosen rows
     // (5 % of the rows, a few columns): reading the view is then a join, not another ranking
@@ -234,12 +242,12 @@ export const sampleCell: CellKind<SampleSpec> = {
     // has now, without joining every row of the source to find them.
     let keysFrom = ctx.name;
     let shown = `SELECT * FROM ${quoteIdent(ctx.name)} LIMIT ${SHOWN_ROWS}`;
-    if (kind === 'BASE TABLE') {
+    if (base) {
       const chosen = `${ctx.name}__chosen`;
-      await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(chosen)} AS ${sampleChosenSql(spec, seed)}`);
-      await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleFromChosenSql(spec, chosen)}`);
+      await ctx.query(`CREATE OR REPLACE TABLE ${quoteIdent(chosen)} AS ${sampleChosenSql(spec, seed, base)}`);
+      await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleFromChosenSql(spec, chosen, undefined, base)}`);
       keysFrom = chosen;
-      shown = sampleFromChosenSql(spec, chosen, SHOWN_ROWS);
+      shown = sampleFromChosenSql(spec, chosen, SHOWN_ROWS, base);
     } else {
       await ctx.query(`CREATE OR REPLACE VIEW ${quoteIdent(ctx.name)} AS ${sampleSql(spec, seed)}`);
     }

@@ -61,6 +61,31 @@ describe('sample cell', () => {
     expect(t).toContain('•••');
   });
 
+  test('a source that is a view in a notebook schema, beside a same-named table elsewhere: the view is sampled, through the file table the host names', async () => {
+    // As the app has it: the file's table in assay_files, the notebook's source a view of it
+    // under the same name in the notebook's schema.
+    await wasm.query('CREATE SCHEMA IF NOT EXISTS files_x; CREATE OR REPLACE TABLE files_x.batch AS SELECT * FROM main.batch');
+    await wasm.query('CREATE SCHEMA IF NOT EXISTS nb_x; SET schema = nb_x');
+    try {
+      await wasm.query('CREATE OR REPLACE VIEW batch AS SELECT * FROM files_x.batch');
+      const body = 'source: batch\nstratify: label\nkey: image_id\nfraction: 0.05\nmin_per_class: 5\nseed: 20261121';
+      const queries: string[] = [];
+      const runWith = (name: string, fileTable?: (s: string) => { schema: string; table: string } | null) =>
+        sampleCell.run(sampleCell.parse(body).spec!, { name, query: (sql) => (queries.push(sql), wasm.query(sql)), params: {}, ...(fileTable ? { fileTable } : {}) });
+      const plain = await runWith('spot_plain');
+      const viaFile = await runWith('spot_file', (s) => (s === 'batch' ? { schema: 'files_x', table: 'batch' } : null));
+      expect(viaFile.result.keys).toEqual(plain.result.keys);
+      expect(viaFile.result.total).toBe(152);
+      // The narrow path ran over the file table; the plain one over the view.
+      expect(queries.some((q) => q.includes('"spot_file__chosen"') && q.includes('"files_x"."batch"'))).toBe(true);
+      expect(queries.some((q) => q.includes('"spot_plain__chosen"'))).toBe(false);
+      const rows = (name: string) => wasm.query(`SELECT * FROM ${name}`).then((t) => JSON.stringify(t.toArray().map((r) => r.toJSON()), (_k, v) => (typeof v === 'bigint' ? String(v) : v)));
+      expect(await rows('spot_file')).toBe(await rows('spot_plain'));
+    } finally {
+      await wasm.query('SET schema = main');
+    }
+  });
+
   for (const [setting, ref] of Object.entries(reference)) {
     test(`sample-data ${setting}: the keys of the Python reference, on DuckDB-WASM and on native DuckDB`, async () => {
       const [seed, fraction, minimum] = setting.split('/');
