@@ -20,6 +20,9 @@ export interface EngineEvents {
  * wait for it), and when the worker dies starts a new one and lets the page restore what it
  * had before anyone else may use it.
  */
+/** Statements the query log keeps. */
+const QUERY_LOG_SIZE = 200;
+
 export class EngineHost {
   status = $state<'starting' | 'ready' | 'failed'>('starting');
   versions = $state<BrowserEngineVersions | null>(null);
@@ -63,8 +66,16 @@ export class EngineHost {
   }
 
   async query(sql: string, namespace?: string): Promise<Table> {
+    this.#log.push(sql);
+    if (this.#log.length > QUERY_LOG_SIZE) this.#log.splice(0, this.#log.length - QUERY_LOG_SIZE);
     return (await this.engine()).query(sql, namespace);
   }
+
+  /** The last statements sent to the engine, oldest first (a test hook: which work ran in DuckDB). */
+  recentQueries(): readonly string[] {
+    return [...this.#log];
+  }
+  #log: string[] = [];
 
   async openFile(file: Blob, fileName: string, options?: OpenFileOptions): Promise<SourceInfo> {
     return (await this.engine()).openFile(file, fileName, options);

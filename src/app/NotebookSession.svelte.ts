@@ -11,7 +11,9 @@ import type { Block, CellBlock, Diagnostic, Notebook, SourceRef } from '../core/
 import type { NotebookStore } from './store/NotebookStore';
 import { confusionRowsSql } from '../core/stats/confusion';
 import { quoteIdent } from '../core/sql/quote';
-import { dropAliasSql } from '../core/sql/namespace';
+import { FILES_NAMESPACE, dropAliasSql } from '../core/sql/namespace';
+import type { BrowseColumn } from '../core/sql/tableQuery';
+import { TableBrowser } from './TableBrowser.svelte';
 import { describeColumns, type DescribedColumn } from '../core/sql/describe';
 import { fillTemplate } from '../core/cells/fillTemplate';
 import { FUNCTION_NAMES_SQL, KEYWORDS_SQL } from '../core/sql/catalog';
@@ -90,6 +92,8 @@ export interface ProvidedSource {
   sha256: string;
   rows: number;
   pinned_sha256?: string;
+  /** The table in FILES_NAMESPACE that the source's view reads unchanged, when there is one. */
+  fileTable?: string;
 }
 
 /**
@@ -109,7 +113,7 @@ export interface NotebookHost {
   /** A file the user picked, by a path a record holds (an image beside the data). */
   pickedFile?(path: string): File | null;
   /** A manifest source's dataset, when it is open: every version, and the schema contract of the one named. */
-  manifestInfo?(ref: SourceRef): { versions: string[]; contract: Contract | null } | null;
+  manifestInfo?(ref: SourceRef): { versions: string[]; inParentOrder: string[]; contract: Contract | null } | null;
   /** The engine as the provenance names it (kept with a run). */
   engineLabel?(): string | null;
   /** The engine and DuckDB version as the results name them (`wasm-browser`, `v1.4.3`), for the run history. */
@@ -620,6 +624,21 @@ export class NotebookSession {
     return all;
   }
 
+  #browsers = new Map<string, TableBrowser>();
+
+  /**
+   * The sort and filter of a SQL cell's table, run in DuckDB over the cell's view; the same one
+   * while the view keeps its columns, so a re-run keeps what the user set.
+   */
+  tableBrowser(cellName: string, columns: BrowseColumn[]): TableBrowser {
+    const key = cellName.toLowerCase();
+    const known = this.#browsers.get(key);
+    if (known && known.relation === cellName && JSON.stringify(known.columns) === JSON.stringify(columns)) return known;
+    const browser = new TableBrowser(cellName, columns, (sql) => this.#host.query(sql));
+    this.#browsers.set(key, browser);
+    return browser;
+  }
+
   /** Show the rows whose reference and compared labels are this pair (a confusion cell's drill-down). */
   async drillDown(cellName: string, reference: string, compared: string, group: string | null = null): Promise<void> {
     const key = cellName.toLowerCase();
@@ -820,12 +839,19 @@ export class NotebookSession {
     for (let i = 1; ; i++) if (!taken.has(`${prefix}_${i}`.toLowerCase())) return `${prefix}_${i}`;
   }
 
+  /** Each source's file table (ProvidedSource.fileTable), by lowercased name, as the last preparation gave them. */
+  #fileTables = new Map<string, string>();
+
   async #prepareSources(): Promise<void> {
     if (this.#sourcesReady) return;
     const statuses: SourceStatus[] = [];
-    for (const ref of this.notebook.frontMatter.sources) {
+    this.#fileTables.clear();
+    for (const declared of this.notebook.frontMatter.sources) {
+      const ref = this.#overRef(declared);
       try {
-        statuses.push(sourceStatus(ref, await this.#host.provideSource(ref, this.baseUrl)));
+        const provided = await this.#host.provideSource(ref, this.baseUrl);
+        if (provided.fileTable) this.#fileTables.set(ref.name.toLowerCase(), provided.fileTable);
+        statuses.push(sourceStatus(ref, provided));
       } catch (error) {
         statuses.push(sourceStatus(ref, null, messageOf(error)));
       }
@@ -835,10 +861,60 @@ export class NotebookSession {
     this.#columns.clear();
   }
 
+  /**
+   * What a run over versions would go through: the manifest that a source reads without a
+   * pinned version, and its loaded versions in parent order. Null when there is no such source,
+   * its dataset is not open, or it has a single version.
+   */
+  get versionsToRun(): { manifest: string; versions: string[] } | null {
+    const ref = this.notebook.frontMatter.sources.find((r) => r.manifest && r.version === undefined);
+    const versions = ref ? (this.#host.manifestInfo?.(ref)?.inParentOrder ?? []) : [];
+    return ref && versions.length > 1 ? { manifest: ref.manifest!, versions } : null;
+  }
+
+  /**
+   * Run the notebook once per version of its dataset, in parent order (as `assay run
+   * --over-versions`): every source that reads the manifest without a pinned version reads
+   * that version, and each run is kept in the history before the next one starts, so a trend
+   * over versions gains a point per version. Cancel stops the run in progress and the versions
+   * after it. The notebook then shows the last version's results.
+   */
+  async runOverVersions(): Promise<void> {
+    const plan = this.versionsToRun;
+    if (!plan || this.running) return;
+    this.#stopOver = false;
+    try {
+      for (const [index, version] of plan.versions.entries()) {
+        if (this.#stopOver) break;
+        this.#over = { manifest: plan.manifest, version };
+        this.overVersions = { index, count: plan.versions.length, version };
+        this.#sourcesReady = false;
+        await this.runAll();
+        // The next run's trend reads this one from the store.
+        await this.#saving;
+      }
+    } finally {
+      this.#over = null;
+      this.overVersions = null;
+      this.#sourcesReady = false;
+    }
+  }
+
+  /** The run over versions in progress: which version of how many (null otherwise). */
+  overVersions: { index: number; count: number; version: string } | null = $state(null);
+  #over: { manifest: string; version: string } | null = null;
+  #stopOver = false;
+
+  /** A source as this run reads it: during a run over versions, an unpinned manifest source reads the version at hand. */
+  #overRef(ref: SourceRef): SourceRef {
+    return this.#over && ref.manifest === this.#over.manifest && ref.version === undefined ? { ...ref, version: this.#over.version } : ref;
+  }
+
   /** Stop the run: the running query is interrupted, the cells after it are not run (and stay stale). */
   async cancel(): Promise<void> {
     if (!this.running) return;
     this.#stop = true;
+    this.#stopOver = true;
     this.#settling = Promise.resolve(this.#host.cancel?.()).catch(() => undefined);
     await this.#settling;
   }
@@ -865,6 +941,10 @@ export class NotebookSession {
       await runCells(this.#analysis, {
         history,
         query: (sql) => this.#host.query(sql),
+        fileTable: (source) => {
+          const table = this.#fileTables.get(source.toLowerCase());
+          return table ? { schema: FILES_NAMESPACE, table } : null;
+        },
         params: this.notebook.frontMatter.params,
         only: runnable,
         earlier: (cell) => this.cells[cell]?.output?.result,
@@ -898,7 +978,7 @@ export class NotebookSession {
     const records = store ? await Promise.resolve().then(() => store.runHistory(this.id)).catch((): RunRecord[] => []) : [];
     const notebookSha256 = await textSha256(this.text);
     const ref = this.notebook.frontMatter.sources.find((r) => r.manifest);
-    const manifest = ref ? (this.#host.manifestVersion?.(ref) ?? null) : null;
+    const manifest = ref ? (this.#host.manifestVersion?.(this.#overRef(ref)) ?? null) : null;
     return { records, current: { notebookSha256, manifest } };
   }
 

@@ -446,7 +446,11 @@ export class Workbench {
         if (!dataset) return null;
         const versions = dataset.manifest.versions.map((v) => v.version);
         const version = ref.version ?? versions.at(-1);
-        return { versions: versions.filter((v) => dataset.tables[v]), contract: dataset.manifest.versions.find((v) => v.version === version)?.contract ?? null };
+        return {
+          versions: versions.filter((v) => dataset.tables[v]),
+          inParentOrder: versionsInParentOrder(dataset.manifest).filter((v) => dataset.tables[v]),
+          contract: dataset.manifest.versions.find((v) => v.version === version)?.contract ?? null,
+        };
       },
       engineLabel: () => (this.versions ? `${this.versions.engine}, DuckDB ${this.versions.duckdb}` : null),
       engineInfo: () => (this.versions ? { name: this.versions.engine, version: this.versions.duckdb } : null),
@@ -489,7 +493,7 @@ export class Workbench {
     }
     if (!loaded) throw new AssayError('input', `waiting for ${fileName || ref.name}: open it to run the cells that read ${ref.name}`, { subject: ref.name });
     await this.host.query(aliasSql(ref.name, loaded.table), namespace);
-    return loaded.info;
+    return { ...loaded.info, fileTable: loaded.table };
   }
 
   /** The loaded file a source means: by file name, preferring the one whose bytes match the pin. */
@@ -529,7 +533,7 @@ export class Workbench {
     const first = checks[0];
     if (!first?.actual) throw new AssayError('input', first?.message ?? `version ${version} has no files`, { subject: ref.name });
     const rows = checks.reduce((s, c) => s + (c.actual?.rows ?? 0), 0);
-    return { sha256: first.actual.sha256, rows, pinned_sha256: first.expected.sha256 };
+    return { sha256: first.actual.sha256, rows, pinned_sha256: first.expected.sha256, fileTable: table };
   }
 
   /** Fetch the bundled sample files from our own origin and open them (once). */

@@ -44,7 +44,7 @@ describe('NotebookSession: suggested checks', () => {
         await engine.query(`CREATE OR REPLACE VIEW ${quoteIdent(ref.name)} AS SELECT * FROM ${quoteIdent(table)}`);
         return { sha256: 'a'.repeat(64), rows: 3 };
       },
-      manifestInfo: (ref) => (ref.manifest === 'd.manifest.json' ? { versions: ['v1', 'v2'], contract: { columns: { label: { allowed: ['ok'] } } } } : null),
+      manifestInfo: (ref) => (ref.manifest === 'd.manifest.json' ? { versions: ['v1', 'v2'], inParentOrder: ['v1', 'v2'], contract: { columns: { label: { allowed: ['ok'] } } } } : null),
     };
   });
   afterAll(() => engine.close());

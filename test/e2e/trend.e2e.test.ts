@@ -74,3 +74,61 @@ describe('trend over versions in the app', () => {
     expect(s.errors).toEqual([]);
   }, 240_000);
 });
+
+/**
+ * Issue 24, the app's own run over versions: one press runs the triage example once per
+ * version of the opened sample dataset, in parent order, each kept in the history, and the
+ * trend's points are those of `assay run --over-versions` on native DuckDB.
+ */
+describe('run over versions in the app', () => {
+  let s: AppSession;
+  const cliHistory = join(dir, 'over-versions');
+  beforeAll(async () => {
+    mkdirSync(cliHistory, { recursive: true });
+    const code = await main(['run', join(root, 'notebooks/triage.assay.md'), '--engine', 'native', '--over-versions', join(root, 'sample-data/defects.manifest.json'), '--history', cliHistory], () => undefined, () => undefined);
+    expect(code).toBe(0);
+    s = await openApp('/');
+  }, 180_000);
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  test('each version runs in parent order and is kept; the trend matches the CLI', async () => {
+    await openExample(s, 'Triage of vendor batch B');
+    const button = s.page.getByTestId('run-over-versions');
+    expect(await button.getAttribute('title')).toContain('v1 → v2 → v3');
+    await button.click();
+    await expect.poll(() => s.page.getByTestId('over-versions-progress').count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => s.page.getByTestId('over-versions-progress').count(), { timeout: 180_000, interval: 250 }).toBe(0);
+    await waitForResults(s.page);
+    const trend = s.page.locator('[data-testid=nb-cell][data-name=quality_trend]');
+    expect(await trend.getByTestId('trend').getAttribute('data-flagged')).toBe('1');
+
+    const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByTestId('export-history').click()]);
+    const { records, problems } = parseHistory(readFileSync((await download.path())!, 'utf8'));
+    expect(problems).toEqual([]);
+    // The readout's run (the newest version), then one run per version in parent order.
+    expect(records.map((r) => r.manifest?.version)).toEqual(['v3', 'v1', 'v2', 'v3']);
+    expect(records.slice(1).map((r) => r.manifest?.order)).toEqual([0, 1, 2]);
+    const cli = parseHistory(readFileSync(join(cliHistory, 'triage.history.jsonl'), 'utf8')).records;
+    expect(cli.map((r) => r.manifest?.version)).toEqual(['v1', 'v2', 'v3']);
+    for (const [i, run] of records.slice(1).entries()) {
+      // Each version's own sources: the run read what the CLI's run of that version read.
+      expect(run.results.sources.map((x) => [x.name, x.sha256, x.rows])).toEqual(cli[i]!.results.sources.map((x) => [x.name, x.sha256, x.rows]));
+      // Each run's own point (its version's metrics) is the CLI's run of that version.
+      const own = (r: typeof run) => (r.results.cells.find((c) => c.name === 'quality_trend')!.result!.points as Point[]).filter((p) => p.version === r.manifest!.version);
+      const [points, expected] = [own(run), own(cli[i]!)];
+      expect(points.map((p) => p.metric)).toEqual(expected.map((p) => p.metric));
+      points.forEach((p, j) => expect(Math.abs(p.value - expected[j]!.value)).toBeLessThanOrEqual(1e-9 * Math.abs(expected[j]!.value)));
+    }
+    // The last run draws every version, as the CLI's last run does, the seeded jump flagged.
+    const all = (r: (typeof records)[number]) => r.results.cells.find((c) => c.name === 'quality_trend')!.result!.points as Point[];
+    const [last, cliLast] = [all(records.at(-1)!), all(cli.at(-1)!)];
+    expect(last.map((p) => [p.metric, p.version, p.flagged])).toEqual(cliLast.map((p) => [p.metric, p.version, p.flagged]));
+    last.forEach((p, j) => {
+      expect(Math.abs(p.value - cliLast[j]!.value)).toBeLessThanOrEqual(1e-9 * Math.abs(cliLast[j]!.value));
+      if (cliLast[j]!.z !== null) expect(Math.abs(p.z! - cliLast[j]!.z!)).toBeLessThanOrEqual(1e-9 * Math.abs(cliLast[j]!.z!));
+    });
+    expect(s.errors).toEqual([]);
+  }, 300_000);
+});
