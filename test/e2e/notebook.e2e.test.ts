@@ -84,7 +84,8 @@ describe('notebooks in Chromium', () => {
     await again.waitFor({ timeout: 30_000 });
     expect(await again.innerText()).toBe(typed);
 
-    await s.page.getByRole('button', { name: 'Revisions' }).click();
+    await s.page.getByTestId('more-menu').locator('summary').click();
+    await s.page.getByRole('menuitem', { name: 'Revisions' }).click();
     await s.page.locator('[data-testid=revision]').nth(1).waitFor();
     expect(await s.page.locator('[data-testid=revision]').count()).toBe(2);
     await s.page.locator('[data-testid=restore]').first().click();
@@ -94,7 +95,8 @@ describe('notebooks in Chromium', () => {
     await s.page.reload();
     await again.waitFor({ timeout: 30_000 });
     expect(await again.innerText()).toBe('SELECT 42 AS answer');
-    await s.page.getByRole('button', { name: 'Revisions' }).click();
+    await s.page.getByTestId('more-menu').locator('summary').click();
+    await s.page.getByRole('menuitem', { name: 'Revisions' }).click();
     await expect.poll(() => s.page.locator('[data-testid=revision]').allTextContents()).toContainEqual(expect.stringMatching(/before restore/));
   });
 
@@ -116,7 +118,8 @@ describe('notebooks in Chromium', () => {
     expect(await banner.textContent()).toMatch(/ratings \(ratings\.csv\): the data changed .* expected sha256 ffffffffffff…, found [0-9a-f]{12}…/);
     // Exploration is not blocked.
     await expect.poll(() => s.page.locator('[data-testid=nb-cell][data-name=n]').getAttribute('data-status')).toBe('ok');
-    await s.page.getByRole('button', { name: 'Pin current data' }).click();
+    await s.page.getByTestId('more-menu').locator('summary').click();
+    await s.page.getByRole('menuitem', { name: 'Pin current data' }).click();
     expect(await s.page.getByTestId('mismatch').count()).toBe(0);
     await s.page.getByRole('button', { name: 'Source' }).click();
     expect(await s.page.getByTestId('source-editor').inputValue()).not.toContain(wrong);

@@ -20,7 +20,8 @@ describe('storage faults in Chromium', () => {
       await s.page.getByRole('button', { name: 'Cells' }).click();
       await s.page.getByRole('button', { name: 'Run all' }).click();
       await expect.poll(() => s.page.locator('[data-testid=nb-cell][data-name=one]').getAttribute('data-status'), { timeout: 20_000 }).toBe('ok');
-      const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Download' }).click()]);
+      await s.page.getByTestId('more-menu').locator('summary').click();
+    const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('menuitem', { name: 'Download' }).click()]);
       expect(readFileSync((await download.path())!, 'utf8')).toContain('SELECT 41 + 1 AS answer');
     } finally {
       await s.close();
@@ -40,7 +41,8 @@ describe('storage faults in Chromium', () => {
       await s.page.getByTestId('source-editor').fill('# Typed while the disk is full\n\nEvery word of this must survive.\n');
       await expect.poll(() => s.page.getByTestId('save-state').textContent(), { timeout: 10_000 }).toBe('not saved');
       expect(await s.page.getByTestId('save-error').textContent()).toMatch(/Not saved in this browser: cannot save the notebook: .*quota.*browser storage is full; download the notebook to keep your work\. Use Download to keep your work\./);
-      const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Download' }).click()]);
+      await s.page.getByTestId('more-menu').locator('summary').click();
+    const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('menuitem', { name: 'Download' }).click()]);
       expect(readFileSync((await download.path())!, 'utf8')).toBe('# Typed while the disk is full\n\nEvery word of this must survive.\n');
       // Space again: the next edit saves.
       await s.page.evaluate(() => ((window as unknown as { __storageFull: boolean }).__storageFull = false));

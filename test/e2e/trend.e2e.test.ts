@@ -55,6 +55,7 @@ describe('trend over versions in the app', () => {
       }
     }
 
+    await s.page.getByTestId('more-menu').locator('summary').click();
     const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByTestId('export-history').click()]);
     const { records, problems } = parseHistory(readFileSync((await download.path())!, 'utf8'));
     expect(problems).toEqual([]);
@@ -104,6 +105,7 @@ describe('run over versions in the app', () => {
     const trend = s.page.locator('[data-testid=nb-cell][data-name=quality_trend]');
     expect(await trend.getByTestId('trend').getAttribute('data-flagged')).toBe('1');
 
+    await s.page.getByTestId('more-menu').locator('summary').click();
     const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByTestId('export-history').click()]);
     const { records, problems } = parseHistory(readFileSync((await download.path())!, 'utf8'));
     expect(problems).toEqual([]);
