@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openApp, type AppSession, openExample } from './harness';
+import { referenceRows } from './referenceData';
 
 /** Notebooks in the built app: autosave survives closing the page, revisions restore, pins are checked. */
 describe('notebooks in Chromium', () => {
@@ -58,6 +59,26 @@ describe('notebooks in Chromium', () => {
     const model = s.page.locator('[data-testid=nb-cell][data-name=model]');
     expect(await model.locator('rect[data-group="baseline-2026-03"]').count()).toBe(81);
     expect(await model.locator('rect[data-group="vendorB-2026-10"]').count()).toBe(81);
+    // Each facet names its group and shows its own accuracy and kappa, worked out here from the CSV
+    // copies (sklearn gives 0.8591/0.7990 and 0.8439/0.7863 for the same rows).
+    const facets = model.getByTestId('confusion-facet');
+    for (const [i, group] of ['baseline-2026-03', 'vendorB-2026-10'].entries()) {
+      const rows = [...referenceRows('defects_v1.csv'), ...referenceRows('defects_v2.csv')].filter((r) => r.vendor_batch === group && r.label !== '' && r.prediction !== '');
+      const { accuracy, kappa } = cohenByHand(rows.map((r) => [r.label!, r.prediction!]));
+      expect(await facets.nth(i).getByTestId('facet-accuracy').textContent()).toBe(accuracy.toFixed(3));
+      expect(await facets.nth(i).getByTestId('facet-kappa').textContent()).toBe(kappa.toFixed(3));
+    }
+    // The axes carry the compared columns' names, the facets sit side by side at 1440 px, and a
+    // clicked cell is outlined (only that one).
+    expect(await model.locator('svg [aria-label="x-axis label"]').first().textContent()).toContain('prediction');
+    expect(await model.locator('svg [aria-label="y-axis label"]').first().textContent()).toContain('label');
+    await s.page.setViewportSize({ width: 1440, height: 900 });
+    const [a, b] = await facets.evaluateAll((fs) => fs.map((f) => f.getBoundingClientRect().top));
+    expect(b).toBe(a);
+    expect(await model.getByTestId('confusion').evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await model.locator('rect[data-group="vendorB-2026-10"][data-ref="scratch"][data-cmp="crack"]').click();
+    await expect.poll(() => model.locator('rect[data-selected]').evaluateAll((rs) => rs.map((r) => `${r.getAttribute('data-group')} ${r.getAttribute('data-ref')}→${r.getAttribute('data-cmp')}`)), { timeout: 5_000 }).toEqual(['vendorB-2026-10 scratch→crack']);
+    await expect.poll(() => model.getByTestId('drill-count').textContent(), { timeout: 10_000 }).toBe('143');
     expect(await s.page.locator('[data-testid=nb-cell][data-name=raters] [data-testid=alpha]').textContent()).toBe('0.660');
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
   });
@@ -148,3 +169,20 @@ describe('notebooks in Chromium', () => {
     expect(s.errors).toEqual([]);
   });
 });
+
+/** Accuracy and Cohen's kappa of (reference, compared) pairs, counted by hand. */
+function cohenByHand(pairs: [string, string][]): { accuracy: number; kappa: number } {
+  const n = pairs.length;
+  const ref = new Map<string, number>();
+  const cmp = new Map<string, number>();
+  let agree = 0;
+  for (const [r, c] of pairs) {
+    ref.set(r, (ref.get(r) ?? 0) + 1);
+    cmp.set(c, (cmp.get(c) ?? 0) + 1);
+    if (r === c) agree++;
+  }
+  let expected = 0;
+  for (const [label, count] of ref) expected += (count / n) * ((cmp.get(label) ?? 0) / n);
+  const accuracy = agree / n;
+  return { accuracy, kappa: (accuracy - expected) / (1 - expected) };
+}

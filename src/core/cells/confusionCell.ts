@@ -108,7 +108,8 @@ export const confusionCell: CellKind<ConfusionSpec> = {
       return { group: o.group, reference: o.reference, compared: o.compared, n: Number(o.n) };
     });
     const overall = confusionResult(counts, spec);
-    const result: Record<string, unknown> = { ...overall };
+    // The columns compared, so axes and tables name them rather than "reference" and "compared".
+    const result: Record<string, unknown> = { ...overall, reference_column: spec.reference, compared_column: spec.compared };
     if (spec.by) {
       const groups = [...new Set(counts.map((c) => c.group))].sort(labelOrderNullsLast);
       result.by = spec.by;

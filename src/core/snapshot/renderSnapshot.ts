@@ -98,7 +98,7 @@ function renderCell(kind: string, r: Result): string {
           (g) =>
             `${g.group ? `<h4>${e(String(g.group))}</h4>` : ''}<p class="meta">accuracy ${num(g.accuracy)} · Cohen's κ${g.kappa_weights !== 'none' ? ` (${e(String(g.kappa_weights))})` : ''} ${num(g.kappa)} · ${num(g.rows)} rows${
               g.excluded_null ? ` · ${num(g.excluded_null)} left out (NULL label)` : ''
-            }</p>${heatmap(g.classes as string[], g.matrix as number[][], g.shown as number[][])}${table(
+            }</p>${heatmap(g.classes as string[], g.matrix as number[][], g.shown as number[][], `${String(r.reference_column ?? 'reference')} ↓ / ${String(r.compared_column ?? 'compared')} →`)}${table(
               ['class', 'precision', 'recall', 'F1', 'support'],
               ((g.per_class as Result[]) ?? []).map((c) => [c.class, c.precision, c.recall, c.f1, c.support]),
             )}`,
