@@ -35,6 +35,8 @@ export async function runCells(
     reviewEvents?: CellContext['reviewEvents'];
     /** Earlier runs, for trend cells (see CellContext.history). */
     history?: CellContext['history'];
+    /** Image folders, for images cells (see CellContext.measureImages). */
+    measureImages?: CellContext['measureImages'];
     /** Checked before each cell: true stops the run (a user's Cancel); the rest are not run. */
     shouldStop?: () => boolean;
     /** Why a source failed to open, by its name (undefined when it is open), so cells over it say so. */
@@ -76,7 +78,7 @@ export async function runCells(
       run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads source ${failedSource}, which failed to open: ${ctx.sourceError!(failedSource)}`, elapsedMs: 0 };
     } else {
       try {
-        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results, reviewEvents: ctx.reviewEvents, history: ctx.history });
+        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results, reviewEvents: ctx.reviewEvents, history: ctx.history, measureImages: ctx.measureImages });
         output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {
