@@ -10,6 +10,8 @@ import { hamming } from '../../../src/core/images/dhash';
 import { quoteIdent } from '../../../src/core/sql/quote';
 import { tableToJsonRows } from '../../../src/core/arrowJson';
 import reference from '../../reference/images_reference.json';
+import schema from '../../../src/cli/results.schema.json';
+import { validate } from '../../helpers/jsonSchema';
 
 const sampleDir = fileURLToPath(new URL('../../../sample-data/', import.meta.url));
 const truth = JSON.parse(readFileSync(`${sampleDir}images_truth.json`, 'utf8')) as {
@@ -75,6 +77,7 @@ function suite(label: string, make: () => Promise<Engine>) {
         near_duplicates: truth.near_duplicates.length,
       });
       expect(result.duplicate_groups).toBe(truth.exact_duplicates.length);
+      expect(validate(result, (schema as any).$defs.images, schema as any)).toEqual([]);
       expect(result.problems.undecodable!.find((r) => r.path === 'img_0281.gif')).toMatchObject({ key: 'img_0281', format: 'gif', decode_error: 'unsupported format: GIF (Assay decodes PNG and JPEG)' });
     });
 
