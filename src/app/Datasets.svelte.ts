@@ -7,6 +7,7 @@ import { quoteIdent } from '../core/sql/quote';
 import { FILES_NAMESPACE, aliasSql } from '../core/sql/namespace';
 import type { EngineHost } from './EngineHost.svelte';
 import type { SourceRegistry } from './SourceRegistry.svelte';
+import type { FolderFile } from './ImagePool';
 
 /** What a release produced: the new manifest and the data file, ready to save. */
 export interface Release {
@@ -61,11 +62,44 @@ export class Datasets {
     return this.#picked.find((f) => within(f) === clean || f.webkitRelativePath === clean) ?? this.#picked.find((f) => f.name === clean.split('/').pop()) ?? null;
   }
 
+  /**
+   * The picked files under a folder an images cell names (relative to its notebook, say
+   * `../sample-data/images`), with their paths within that folder, in code-unit order; null
+   * when no picked file is under it. The folder's path is matched against the picked paths
+   * with `.` and `..` dropped, its longest tail that matches wins: picking `sample-data/` or
+   * `images/` itself both work. Names starting with a dot are left out, as the CLI leaves them.
+   */
+  filesUnder(folder: string): FolderFile[] | null {
+    const want = folder.split(/[\\/]+/).filter((s) => s && s !== '.' && s !== '..');
+    const picked = this.#picked.map((f) => ({ file: f, parts: (f.webkitRelativePath || f.name).split('/') }));
+    for (let from = 0; from < want.length; from++) {
+      const tail = want.slice(from);
+      const found = new Map<string, File>();
+      for (const { file, parts } of picked) {
+        for (let i = 0; i + tail.length < parts.length; i++) {
+          if (!tail.every((seg, k) => parts[i + k] === seg)) continue;
+          const rest = parts.slice(i + tail.length);
+          if (!rest.some((seg) => seg.startsWith('.')) && !found.has(rest.join('/'))) found.set(rest.join('/'), file);
+          break;
+        }
+      }
+      if (found.size) return [...found].map(([path, file]) => ({ path, file })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    }
+    return null;
+  }
+
   /** Open a dataset: a manifest (.json) picked with its data files (or their folder). */
   async open(files: readonly File[]): Promise<OpenDataset | null> {
     this.#picked = [...files.filter((f) => !this.#picked.includes(f)), ...this.#picked];
     const manifestFile = files.find((f) => f.name.endsWith('.json'));
     if (!manifestFile) {
+      // A folder of images alone (for an images cell or a review's thumbnails) needs no manifest.
+      const images = files.filter((f) => /\.(png|jpe?g|gif|webp|bmp|tiff?)$/i.test(f.name)).length;
+      if (images) {
+        const top = (files[0]!.webkitRelativePath || files[0]!.name).split('/')[0];
+        this.#notify('info', `${images.toLocaleString('en-US')} image files${files[0]!.webkitRelativePath ? ` of ${top}/` : ''} are at hand for images cells and review thumbnails (no manifest among them, so no dataset opened).`);
+        return null;
+      }
       this.#notify('error', 'No manifest among the picked files: pick the dataset’s .json manifest together with its data files, or their folder.');
       return null;
     }

@@ -1,6 +1,7 @@
 import type { Table } from 'apache-arrow';
 import { cellKind } from '../core/cells/registry';
-import type { CellOutput } from '../core/cells/CellKind';
+import type { CellOutput, ImageRequest } from '../core/cells/CellKind';
+import type { ImageMeasure, ImageMeasureName } from '../core/images/measure';
 import { messageOf } from '../core/errors';
 import { parseNotebook } from '../core/notebook/parseNotebook';
 import { serializeNotebook, withFrontMatter } from '../core/notebook/serializeNotebook';
@@ -112,6 +113,14 @@ export interface NotebookHost {
   cancel?(): Promise<void>;
   /** A file the user picked, by a path a record holds (an image beside the data). */
   pickedFile?(path: string): File | null;
+  /**
+   * Measure every file under an images cell's folder (see CellContext.measureImages): the
+   * page finds them among the files opened with the dataset and spreads them over a pool of
+   * workers; progress as files finish; the signal cancels.
+   */
+  measureImages?(folder: string, measures: readonly ImageMeasureName[], onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<ImageMeasure[]>;
+  /** A file under an image folder opened with the dataset, by its path within the folder (thumbnails). */
+  folderFile?(folder: string, path: string): File | null;
   /** A manifest source's dataset, when it is open: every version, and the schema contract of the one named. */
   manifestInfo?(ref: SourceRef): { versions: string[]; inParentOrder: string[]; contract: Contract | null } | null;
   /** The engine as the provenance names it (kept with a run). */
@@ -557,6 +566,28 @@ export class NotebookSession {
     return { records, taxonomy: (output.result.taxonomy as string[] | undefined) ?? [], spec };
   }
 
+  /** Images cells being measured now: files done of total, by lowercased cell name. */
+  imageProgress = $state<Record<string, { done: number; total: number }>>({});
+  #imageAbort: AbortController | null = null;
+
+  /** An images cell's files, measured by the page (a pool of workers), with progress under the cell. */
+  async #measureImages(request: ImageRequest): Promise<ImageMeasure[]> {
+    if (!this.#host.measureImages) throw new AssayError('input', 'images cannot be read here', { subject: request.folder });
+    const key = request.cell.toLowerCase();
+    const abort = (this.#imageAbort ??= new AbortController());
+    try {
+      return await this.#host.measureImages(request.folder, request.measures, (done, total) => (this.imageProgress = { ...this.imageProgress, [key]: { done, total } }), abort.signal);
+    } finally {
+      const { [key]: _, ...rest } = this.imageProgress;
+      this.imageProgress = rest;
+    }
+  }
+
+  /** A file under an images cell's folder, for its thumbnails (null when the folder is not open). */
+  folderFile(folder: string, path: string): File | null {
+    return this.#host.folderFile?.(folder, path) ?? null;
+  }
+
   /** The picked file a record's image path names, if the user opened its folder. */
   imageFile(path: string): File | null {
     return this.#host.pickedFile?.(path) ?? null;
@@ -915,6 +946,7 @@ export class NotebookSession {
     if (!this.running) return;
     this.#stop = true;
     this.#stopOver = true;
+    this.#imageAbort?.abort();
     this.#settling = Promise.resolve(this.#host.cancel?.()).catch(() => undefined);
     await this.#settling;
   }
@@ -923,6 +955,7 @@ export class NotebookSession {
     if (this.running) return;
     this.running = true;
     this.#stop = false;
+    this.#imageAbort = new AbortController();
     try {
       // A cancel still settling finishes first: it may replace the engine, which would fail
       // a query started in the meantime.
@@ -949,6 +982,7 @@ export class NotebookSession {
         only: runnable,
         earlier: (cell) => this.cells[cell]?.output?.result,
         reviewEvents: (cell, logFile) => this.#reviewEvents(cell, logFile),
+        measureImages: (request) => this.#measureImages(request),
         shouldStop: () => this.#stop,
         onCell: (run) => {
           const key = run.name.toLowerCase();

@@ -19,6 +19,8 @@ import { Datasets, type OpenDataset, type Release } from './Datasets.svelte';
 import { ScratchPad, type SqlCellState } from './ScratchPad.svelte';
 import { classifyFile } from './classifyFile';
 import { fileSlug } from './fileSlug';
+import { ImagePool } from './ImagePool';
+import { tableToJsonRows } from '../core/arrowJson';
 
 export type { OpenDataset, Release, SqlCellState };
 export type { LoadState } from './SourceRegistry.svelte';
@@ -139,6 +141,14 @@ export class Workbench {
   /** Start the DuckDB worker. */
   start(create: () => Promise<WorkerEngine>): Promise<void> {
     return this.host.start(create);
+  }
+
+  /** The workers that measure images cells' files (made at the first images cell). */
+  #imagePool: ImagePool | null = null;
+
+  /** Test hook (window.__assay): a query's rows as JSON, in the open notebook's namespace. */
+  async rowsForTest(sql: string): Promise<Record<string, unknown>[]> {
+    return tableToJsonRows(await this.host.query(sql, this.session ? notebookNamespace(this.session.id) : SCRATCH_NAMESPACE));
   }
 
   /** Test hook (window.__assay): a statement straight to the engine, past every cell's checks. */
@@ -441,6 +451,13 @@ export class Workbench {
       exportQuery: (sql, format) => this.exportQuery(sql, format, namespace),
       cancel: () => this.host.cancel(),
       pickedFile: (path) => this.pickedFile(path),
+      measureImages: (folder, measures, onProgress, signal) => {
+        const files = this.datasetsOpen.filesUnder(folder);
+        if (!files) throw new AssayError('input', 'no opened file is under this folder: open it with the dataset (Dataset folder…) to read its images', { subject: folder });
+        this.#imagePool ??= new ImagePool();
+        return this.#imagePool.measure(files, measures, onProgress, signal);
+      },
+      folderFile: (folder, path) => (this.datasetsOpen.filesUnder(folder)?.find((f) => f.path === path)?.file as File | undefined) ?? null,
       manifestInfo: (ref) => {
         const dataset = ref.manifest ? this.datasetsOpen.byFileName(ref.manifest.split('/').pop()!) : undefined;
         if (!dataset) return null;

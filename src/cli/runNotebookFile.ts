@@ -14,6 +14,7 @@ import type { Diagnostic, Notebook, SourceRef } from '../core/notebook/types';
 import { checkFile, parseManifest, type FileCheck, type Manifest } from '../core/manifest/manifest';
 import { manifestPlan } from '../core/manifest/manifestPlan';
 import { lineageProblems } from '../core/manifest/lineage';
+import { nodeImageHost } from './imageFolder';
 import { runRecord, textSha256, versionsInParentOrder, type RunManifest, type RunRecord } from '../core/history/runRecord';
 
 export interface RunFileOptions {
@@ -148,7 +149,8 @@ export async function runNotebookFile(path: string, engine: Engine, options: Run
   const sourceError = (name: string) => sources.find((s) => s.name === name)?.error;
   const notebookSha256 = await textSha256(text);
   const history = { records: (options.history ?? []).filter((r) => r.notebook === basename(file)), current: { notebookSha256, manifest: runManifest } };
-  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents, sourceError, history });
+  const measureImages = nodeImageHost((p) => insidePath(folder, p));
+  const runs = await runCells(analysis, { query: (sql) => engine.query(sql), params, reviewEvents, sourceError, history, measureImages });
   const v = await engine.versions();
   const results = notebookResults(basename(file), { name: v.engine, version: v.duckdb }, sources, runs);
   if (options.unsafe) results.unsafe = true;

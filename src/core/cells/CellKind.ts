@@ -2,6 +2,7 @@ import type { Table } from 'apache-arrow';
 import type { ReviewEvent } from '../review/ReviewEvent';
 import type { RunHistory } from './trendCell';
 import type { SpecSchema } from './specSchema';
+import type { ImageMeasure, ImageMeasureName } from '../images/measure';
 
 /** A problem in a cell body, at a 1-based line of the body. */
 export interface BodyDiagnostic {
@@ -38,6 +39,22 @@ export interface CellContext {
    * Null for a source that is not such a view.
    */
   fileTable?: (source: string) => { schema: string; table: string } | null;
+  /**
+   * Read and measure every file under an images cell's folder (see ImageRequest). The host
+   * finds the files — the CLI under the notebook's folder, the app among the files opened
+   * with the dataset — and measures them with src/core/images (the app in a pool of workers,
+   * with progress and Cancel). Absent, an images cell cannot run.
+   */
+  measureImages?: (request: ImageRequest) => Promise<ImageMeasure[]>;
+}
+
+/** What an images cell asks its host for. */
+export interface ImageRequest {
+  /** The cell asking (progress is shown under it). */
+  cell: string;
+  /** The folder as the spec writes it, relative to the notebook. */
+  folder: string;
+  measures: readonly ImageMeasureName[];
 }
 
 /** What a cell produced: a table to show (optional) and a JSON-able result for snapshots and the CLI. */

@@ -37,6 +37,8 @@ export async function runCells(
     history?: CellContext['history'];
     /** The tables the sources' views read (see CellContext.fileTable). */
     fileTable?: CellContext['fileTable'];
+    /** Image folders, for images cells (see CellContext.measureImages). */
+    measureImages?: CellContext['measureImages'];
     /** Checked before each cell: true stops the run (a user's Cancel); the rest are not run. */
     shouldStop?: () => boolean;
     /** Why a source failed to open, by its name (undefined when it is open), so cells over it say so. */
@@ -78,7 +80,7 @@ export async function runCells(
       run = { name: block.name, kind: block.kind, status: 'error', error: `not run: it reads source ${failedSource}, which failed to open: ${ctx.sourceError!(failedSource)}`, elapsedMs: 0 };
     } else {
       try {
-        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results, reviewEvents: ctx.reviewEvents, history: ctx.history, fileTable: ctx.fileTable });
+        const output = await kind.run(cell.spec, { name: block.name, query: ctx.query, params: ctx.params, results, reviewEvents: ctx.reviewEvents, history: ctx.history, fileTable: ctx.fileTable, measureImages: ctx.measureImages });
         output.result = jsonSafe(output.result);
         run = { name: block.name, kind: block.kind, status: 'ok', output, elapsedMs: now() - t0 };
       } catch (error) {

@@ -159,6 +159,27 @@ function renderCell(kind: string, r: Result): string {
         ((r.per_class as Result[]) ?? []).map((c) => [c.class, c.given, pct(c.noise_rate), c.flagged, pct(c.flagged_share, 1)]),
       )}${top.length ? `<p class="meta">most likely mislabeled (first ${top.length})</p>${table(['rank', 'key', 'given', 'suggested', 'label quality'], top.map((x) => [x.rank, x.key, x.given, x.suggested, x.label_quality]))}` : ''}`;
     }
+    case 'images': {
+      // Counts per problem and the first rows of each (paths and hashes, no pixels: a snapshot holds no images).
+      const counts = (r.counts as Record<string, number>) ?? {};
+      const views = (r.views as Record<string, string>) ?? {};
+      const problems = (r.problems as Record<string, Result[]>) ?? {};
+      const titles: Record<string, string> = { size_mismatch: 'declared size differs from the file', missing: 'named by the metadata, not in the folder', extra: 'in the folder, not named by the metadata', undecodable: 'do not decode', exact_duplicates: 'exact duplicates (same SHA-256)', near_duplicates: 'near-duplicate pairs' };
+      const formats = Object.entries((r.formats as Record<string, number>) ?? {}).map(([f, n]) => `${e(f)} ${num(n)}`).join(' · ');
+      const shown = Object.keys(titles).filter((p) => counts[p] !== undefined);
+      const tables = shown
+        .filter((p) => problems[p]?.length)
+        .map((p) => {
+          const rows = problems[p]!.slice(0, 20);
+          const cols = Object.keys(rows[0]!);
+          return `<h4>${e(titles[p]!)} (${num(counts[p])}${rows.length < counts[p]! ? `, the first ${rows.length}` : ''})</h4><div class="scroll">${table(cols, rows.map((x) => cols.map((c) => x[c])))}</div>`;
+        })
+        .join('');
+      return `<p class="meta">${num(r.files)} files, ${num(r.decoded)} decoded · ${formats} · near-duplicates within ${num(r.near_duplicate_distance)} bits</p>${table(
+        ['problem', 'rows', 'view'],
+        shown.map((p) => [titles[p], counts[p], views[p]]),
+      )}${tables}`;
+    }
     case 'sample': {
       // The per-class sizes only: the sampled keys are rows, and a snapshot holds no rows.
       const per = (r.per_class as Result[]) ?? [];

@@ -11,6 +11,7 @@ import ReviewOutput from './ReviewOutput.svelte';
 import ChartOutput from './ChartOutput.svelte';
 import LabelIssuesOutput from './LabelIssuesOutput.svelte';
 import TrendOutput from './TrendOutput.svelte';
+import ImagesOutput from './ImagesOutput.svelte';
 
 /** What every output view receives: the cell's state, its session (for drill-downs), its name. */
 export interface OutputProps {
@@ -31,5 +32,6 @@ export const OUTPUT_VIEWS: Record<string, Component<OutputProps>> = {
   review: ReviewOutput,
   chart: ChartOutput as Component<OutputProps>,
   label_issues: LabelIssuesOutput,
+  images: ImagesOutput,
   trend: TrendOutput as Component<OutputProps>,
 };

@@ -1,0 +1,81 @@
+import { AssayError } from '../core/errors';
+import type { ImageMeasure, ImageMeasureName } from '../core/images/measure';
+import type { ImageJob, ImageReply } from '../../workers/image.worker';
+
+/** A file of an image folder, as the page has it. */
+export interface FolderFile {
+  path: string;
+  file: Blob;
+}
+
+/** How many workers measure images: the page's cores, at most 8. */
+export function poolSize(): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+  return Math.max(1, Math.min(8, cores));
+}
+
+/**
+ * A pool of image workers (workers/image.worker.ts). Each worker measures one file at a time
+ * and is handed the next when it answers, so at most `size` files are read and decoded at
+ * once, whatever the folder holds; rows come back in the files' order. Cancelling terminates
+ * the workers (a decode cannot be interrupted otherwise); the next run starts new ones.
+ */
+export class ImagePool {
+  #workers: Worker[] = [];
+  readonly size: number;
+  #make: () => Worker;
+
+  constructor(make: () => Worker = () => new Worker(new URL('../../workers/image.worker.ts', import.meta.url), { type: 'module', name: 'assay-image' }), size = poolSize()) {
+    this.#make = make;
+    this.size = size;
+  }
+
+  async measure(files: readonly FolderFile[], measures: readonly ImageMeasureName[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ImageMeasure[]> {
+    const rows = new Array<ImageMeasure>(files.length);
+    if (!files.length) return rows;
+    while (this.#workers.length < Math.min(this.size, files.length)) this.#workers.push(this.#make());
+    let next = 0;
+    let done = 0;
+    return new Promise<ImageMeasure[]>((resolve, reject) => {
+      let settled = false;
+      const finish = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal?.removeEventListener('abort', abort);
+        for (const w of this.#workers) w.onmessage = w.onerror = null;
+        if (error) {
+          this.terminate();
+          reject(error);
+        } else resolve(rows);
+      };
+      const abort = () => finish(new AssayError('cancelled', 'cancelled: the images were not all measured'));
+      signal?.addEventListener('abort', abort);
+      if (signal?.aborted) return abort();
+      const feed = (w: Worker) => {
+        if (next >= files.length) return;
+        const id = next++;
+        const f = files[id]!;
+        w.postMessage({ id, path: f.path, file: f.file, measures: [...measures] } satisfies ImageJob);
+      };
+      for (const w of this.#workers.slice(0, Math.min(this.size, files.length))) {
+        w.onmessage = (e: MessageEvent<ImageReply>) => {
+          const reply = e.data;
+          if ('error' in reply) return finish(new AssayError('input', reply.error));
+          rows[reply.id] = reply.row;
+          done++;
+          onProgress?.(done, files.length);
+          if (done === files.length) finish();
+          else feed(w);
+        };
+        w.onerror = (e) => finish(new AssayError('engine', `an image worker failed: ${e.message || 'unknown error'}`));
+        feed(w);
+      }
+    });
+  }
+
+  /** Stop every worker now. */
+  terminate(): void {
+    for (const w of this.#workers) w.terminate();
+    this.#workers = [];
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Measures image files for an images cell, one at a time, off the page's thread. Gets a File
+ * (passed by reference, not copied) and reads it here, so the page never holds the bytes;
+ * decodes and measures it with the same code `assay run` runs (src/core/images), and posts
+ * the row back. One decoded image at a time per worker: the pool bounds what is in memory.
+ */
+import { measureImage, type ImageMeasure, type ImageMeasureName } from '../src/core/images/measure';
+
+export interface ImageJob {
+  id: number;
+  path: string;
+  file: Blob;
+  measures: ImageMeasureName[];
+}
+export type ImageReply = { id: number; row: ImageMeasure } | { id: number; error: string };
+
+self.onmessage = async (e: MessageEvent<ImageJob>) => {
+  const { id, path, file, measures } = e.data;
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    self.postMessage({ id, row: await measureImage(path, bytes, measures) } satisfies ImageReply);
+  } catch (error) {
+    self.postMessage({ id, error: `${path}: cannot be read (${error instanceof Error ? error.message : String(error)})` } satisfies ImageReply);
+  }
+};
