@@ -27,6 +27,7 @@ import { mergeReviewEvents, parseReviewLog, serializeReviewLog } from '../core/r
 import type { Decision, ReviewAction, ReviewEvent } from '../core/review/ReviewEvent';
 import { reannotationSql, REVIEW_COLUMNS, type ReviewSpec } from '../core/cells/reviewCell';
 import { tableToJsonRows, type JsonScalar } from '../core/arrowJson';
+import { labelOpinions, type LabelOpinions } from '../core/review/labelOpinions';
 import type { ExportFormat } from '../core/exportTable';
 import type { Contract } from '../core/manifest/manifest';
 import type { ProfileSpec } from '../core/cells/profileCell';
@@ -113,6 +114,8 @@ export interface NotebookHost {
   cancel?(): Promise<void>;
   /** A file the user picked, by a path a record holds (an image beside the data). */
   pickedFile?(path: string): File | null;
+  /** Take files the user picked (a folder of images, or a dataset with its folder). */
+  openFolder?(files: readonly File[]): Promise<void>;
   /**
    * Measure every file under an images cell's folder (see CellContext.measureImages): the
    * page finds them among the files opened with the dataset and spreads them over a pool of
@@ -145,6 +148,9 @@ export interface QueueRecord {
   key: string;
   label: string | null;
   image: string | null;
+  /** The other opinions of the label (the review's `compare` columns), and whether all differ. */
+  opinions: LabelOpinions;
+  /** The record's other columns: not the key, the label or the opinions, which the card shows apart. */
   fields: Record<string, JsonScalar>;
 }
 
@@ -551,7 +557,7 @@ export class NotebookSession {
 
   /**
    * A review cell's queue as plain records, in queue order: key, current label, image path,
-   * and the fields to show (the review's own columns left out).
+   * the other opinions of the label, and the fields to show (the review's own columns left out).
    */
   reviewQueue(cellName: string): { records: QueueRecord[]; taxonomy: string[]; spec: ReviewSpec | null } {
     const key = cellName.toLowerCase();
@@ -559,9 +565,11 @@ export class NotebookSession {
     const output = this.cells[key]?.output;
     if (!spec || !output?.table) return { records: [], taxonomy: [], spec };
     const records = tableToJsonRows(output.table).map((row) => {
-      const fields = Object.fromEntries(Object.entries(row).filter(([k]) => !(REVIEW_COLUMNS as readonly string[]).includes(k)));
+      const apart = new Set<string>([...REVIEW_COLUMNS, spec.key, spec.label, ...(spec.compare ?? [])]);
+      const fields = Object.fromEntries(Object.entries(row).filter(([k]) => !apart.has(k)));
       const image = spec.image ? row[spec.image] : null;
-      return { key: String(row[spec.key]), label: row[spec.label] === null ? null : String(row[spec.label]), image: image === null || image === undefined ? null : String(image), fields };
+      const label = row[spec.label] === null || row[spec.label] === undefined ? null : String(row[spec.label]);
+      return { key: String(row[spec.key]), label, image: image === null || image === undefined ? null : String(image), opinions: labelOpinions(label, row, spec.compare ?? []), fields };
     });
     return { records, taxonomy: (output.result.taxonomy as string[] | undefined) ?? [], spec };
   }
@@ -586,6 +594,11 @@ export class NotebookSession {
   /** A file under an images cell's folder, for its thumbnails (null when the folder is not open). */
   folderFile(folder: string, path: string): File | null {
     return this.#host.folderFile?.(folder, path) ?? null;
+  }
+
+  /** Open a folder the user picked (a review's images): its files become pickable by path. */
+  async openFolder(files: readonly File[]): Promise<void> {
+    await this.#host.openFolder?.(files);
   }
 
   /** The picked file a record's image path names, if the user opened its folder. */

@@ -451,6 +451,7 @@ export class Workbench {
       exportQuery: (sql, format) => this.exportQuery(sql, format, namespace),
       cancel: () => this.host.cancel(),
       pickedFile: (path) => this.pickedFile(path),
+      openFolder: async (files) => void (await this.openDataset(files)),
       measureImages: (folder, measures, onProgress, signal) => {
         const files = this.datasetsOpen.filesUnder(folder);
         if (!files) throw new AssayError('input', 'no opened file is under this folder: open it with the dataset (Dataset folder…) to read its images', { subject: folder });

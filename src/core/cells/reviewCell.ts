@@ -20,6 +20,8 @@ export interface ReviewSpec {
   taxonomy?: string[];
   /** A column holding an image path or URL to show beside the record. */
   image?: string;
+  /** Columns holding other opinions of the label (annotators, a model), shown beside it on the card. */
+  compare?: string[];
   /** A review log file (JSON Lines) beside the notebook, merged with the app's own log. */
   log?: string;
 }
@@ -73,6 +75,7 @@ export const REVIEW_SCHEMA: SpecSchema = {
   label: { role: 'column', required: true, of: 'sample', hint: 'label', doc: 'the label under review' },
   taxonomy: { role: 'list', doc: 'labels to correct to (default: the sample’s)' },
   image: { role: 'column', of: 'sample', doc: 'a column with an image path, shown when its folder is open' },
+  compare: { role: 'columns', of: 'sample', doc: 'columns with other opinions of the label (annotators, the model), shown beside it' },
   log: { role: 'text', doc: 'a review log file beside the notebook (JSON Lines)' },
 };
 
@@ -98,6 +101,8 @@ export const reviewCell: CellKind<ReviewSpec> = {
     }
     const image = y.text('image');
     if (image) spec.image = image;
+    const compare = y.list('compare');
+    if (compare) spec.compare = compare;
     const log = y.text('log');
     if (log) spec.log = log;
     y.rejectUnknown();
@@ -108,7 +113,7 @@ export const reviewCell: CellKind<ReviewSpec> = {
   },
   async run(spec, ctx) {
     const columns = new Set((await describeColumns(ctx.query, spec.sample)).map((c) => c.name));
-    for (const c of [spec.key, spec.label, ...(spec.image ? [spec.image] : [])]) {
+    for (const c of [spec.key, spec.label, ...(spec.image ? [spec.image] : []), ...(spec.compare ?? [])]) {
       if (!columns.has(c)) throw new AssayError('input', `${spec.sample} has no column ${c}`, { subject: ctx.name });
     }
     const clash = REVIEW_COLUMNS.find((c) => columns.has(c));
