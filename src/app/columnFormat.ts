@@ -1,6 +1,7 @@
 import { DataType, type Field, type Vector } from 'apache-arrow';
 import { formatValue } from './formatValue';
 import { displayLabel, NULL_LABEL } from '../core/format/displayLabel';
+import { columnDecimals, formatFixed } from '../core/format/numberFormat';
 
 /** A cell's text in a result table, how to style it, and (when rounded) its exact value. */
 export interface ShownValue {
@@ -17,9 +18,6 @@ export interface ColumnFormatter {
   format(value: unknown): ShownValue;
 }
 
-/** At most this many decimals are shown; the exact value is in the cell's title. */
-const MAX_DECIMALS = 6;
-
 /**
  * A formatter for one column of a result table. Numbers are right-aligned with thousands
  * separators and, for fractions, one number of decimals for the whole column (the most any of
@@ -32,15 +30,9 @@ export function columnFormatter(field: Field, column: Vector | null, sample: num
   const isInt = DataType.isInt(type);
   const isFloat = DataType.isFloat(type) || DataType.isDecimal(type);
   if (isInt || isFloat) {
-    let decimals = 0;
-    if (isFloat && column) {
-      for (let i = 0; i < Math.min(sample, column.length); i++) {
-        const text = formatValue(column.get(i), field);
-        const dot = text.indexOf('.');
-        if (dot >= 0 && !/e/i.test(text)) decimals = Math.max(decimals, Math.min(MAX_DECIMALS, text.length - dot - 1));
-      }
-    }
-    const grouped = new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+    const texts: string[] = [];
+    if (isFloat && column) for (let i = 0; i < Math.min(sample, column.length); i++) texts.push(formatValue(column.get(i), field));
+    const decimals = columnDecimals(texts);
     return {
       numeric: true,
       typeName,
@@ -50,9 +42,7 @@ export function columnFormatter(field: Field, column: Vector | null, sample: num
         if (typeof value === 'bigint') return { text: value.toLocaleString('en-US'), special: null };
         const n = typeof value === 'number' ? value : Number(exact);
         if (!Number.isFinite(n)) return { text: exact, special: null };
-        // Very large and very small magnitudes keep their exponent form rather than a row of zeros.
-        if (n !== 0 && (Math.abs(n) >= 1e15 || Math.abs(n) < 10 ** -MAX_DECIMALS)) return { text: exact, special: null };
-        const text = grouped.format(n);
+        const text = formatFixed(n, decimals, exact);
         return { text, special: null, ...(isFloat && Number(text.replace(/,/g, '')) !== Number(exact) ? { title: exact } : {}) };
       },
     };

@@ -58,6 +58,42 @@ describe('unambiguous outputs in Chromium', () => {
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
   }, 90_000);
 
+  test('a class has the same colour and a number the same rounding in the app and in the snapshot', async () => {
+    await openExample(s, 'Triage of vendor batch B');
+    await waitForResults(s.page);
+    const chart = s.page.locator('[data-testid=nb-cell][data-name=labels_by_camera]');
+    await chart.locator('svg rect').first().waitFor();
+    // Plot's legend: one swatch per camera, its colour and its name.
+    const app = Object.fromEntries(
+      await chart.locator('[class$=-swatch]').evaluateAll((sw) => sw.map((el) => [el.textContent!.trim(), el.querySelector('svg rect, svg')!.getAttribute('fill')])),
+    );
+    expect(Object.keys(app).length).toBeGreaterThan(3);
+    // Every bar is drawn in a legend colour.
+    const fills = new Set(await chart.locator('svg [aria-label=bar] rect').evaluateAll((rs) => rs.map((r) => r.getAttribute('fill'))));
+    for (const f of fills) expect(Object.values(app)).toContain(f);
+    const [download] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Export snapshot' }).click()]);
+    const html = readFileSync((await download.path())!, 'utf8');
+    const cell = html.slice(html.indexOf('data-cell="labels_by_camera"'));
+    const legend = cell.slice(cell.indexOf('<p class="legend">'), cell.indexOf('</p>', cell.indexOf('<p class="legend">')));
+    const snap = Object.fromEntries([...legend.matchAll(/<span style="color:(#[0-9a-f]{6})" data-series="([^"]+)">/g)].map((m) => [m[2], m[1]]));
+    expect(snap).toEqual(app);
+    await s.page.getByRole('button', { name: '← Notebooks' }).click();
+
+    // The drift example's shares: 0.2787 in the app's table and in the snapshot's (it read 0.279 there).
+    await openExample(s, 'Drift between the baseline and vendor batch B');
+    await waitForResults(s.page);
+    const shares = s.page.locator('[data-testid=nb-cell][data-name=class_shares] [data-testid=result-table] tbody tr[data-row]');
+    const appRows = await shares.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent!.trim())));
+    expect(appRows.some((r) => r.includes('0.2787'))).toBe(true);
+    const [d2] = await Promise.all([s.page.waitForEvent('download'), s.page.getByRole('button', { name: 'Export snapshot' }).click()]);
+    const drift = readFileSync((await d2.path())!, 'utf8');
+    const part = drift.slice(drift.indexOf('data-cell="class_shares"'));
+    const tbody = part.slice(part.indexOf('<tbody>'), part.indexOf('</tbody>'));
+    const snapRows = [...tbody.matchAll(/<tr>(.*?)<\/tr>/g)].map((m) => [...m[1]!.matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1]));
+    expect(snapRows).toEqual(appRows);
+    await s.page.getByRole('button', { name: '← Notebooks' }).click();
+  }, 120_000);
+
   for (const [width, height] of [[1440, 900], [1024, 768]] as const) {
     test(`at ${width}×${height} no output of the four examples overflows sideways`, async () => {
       await s.page.setViewportSize({ width, height });

@@ -1,5 +1,6 @@
 import { hiddenInDocuments } from '../notebook/cellOptions';
 import { labelText, NULL_LABEL } from '../format/displayLabel';
+import { columnDecimals, exactNumberText, formatFixed } from '../format/numberFormat';
 import { escapeHtml, renderMarkdown } from '../markdown';
 import { parseNotebook } from '../notebook/parseNotebook';
 import type { NotebookResults } from '../notebook/notebookResults';
@@ -60,8 +61,11 @@ function renderCell(kind: string, r: Result): string {
     case 'sql': {
       const head = (r.head as Record<string, unknown>[]) ?? [];
       const cols = ((r.columns as { name: string }[]) ?? []).map((c) => c.name);
+      // Numbers as the app's result table shows them: one number of decimals per column.
+      const decimals = cols.map((c) => columnDecimals(head.flatMap((row) => (typeof row[c] === 'number' ? [exactNumberText(row[c] as number)] : []))));
+      const shown = (row: Record<string, unknown>, c: string, i: number) => (row[c] === null ? NULL_LABEL : typeof row[c] === 'number' ? formatFixed(row[c] as number, decimals[i]!) : row[c]);
       // A query's rows can be wider than the page: they scroll inside the card (and print whole).
-      return `<p class="meta">${num(r.rows)} rows${head.length < Number(r.rows) ? ` (first ${head.length} shown)` : ''}</p><div class="scroll">${table(cols, head.map((row) => cols.map((c) => (row[c] === null ? NULL_LABEL : row[c]))))}</div>`;
+      return `<p class="meta">${num(r.rows)} rows${head.length < Number(r.rows) ? ` (first ${head.length} shown)` : ''}</p><div class="scroll">${table(cols, head.map((row) => cols.map((c, i) => shown(row, c, i))))}</div>`;
     }
     case 'profile': {
       const cols = (r.columns as Result[]) ?? [];

@@ -1,5 +1,7 @@
 import { escapeHtml } from '../markdown';
 import { labelText } from '../format/displayLabel';
+import { seriesColor, seriesDomain } from '../format/palette';
+import { tickLabels } from '../format/numberFormat';
 import type { ChartMark } from '../cells/chartCell';
 
 /** A chart cell's result: what it draws, one row per mark. */
@@ -16,8 +18,8 @@ export interface ChartResult {
   rows: Record<string, string | number | boolean | null>[];
 }
 
-/** Observable's tableau10, the default categorical scheme of Plot. */
-const PALETTE = ['#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f', '#edc949', '#af7aa1', '#ff9da7', '#9c755f', '#bab0ab'];
+/** The first series colour: a chart without series is drawn in it, as in the app. */
+const PRIMARY = seriesColor(0);
 const W = 640;
 const H = 220;
 const M = { top: 12, right: 12, bottom: 46, left: 56 };
@@ -38,8 +40,10 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
 }
 
 function yAxis(lo: number, hi: number, y: (v: number) => number): string {
-  return niceTicks(lo, hi)
-    .map((t) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e5e7eb"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${fmt(t)}</text>`)
+  const ticks = niceTicks(lo, hi);
+  const labels = tickLabels(ticks);
+  return ticks
+    .map((t, i) => `<line x1="${M.left}" x2="${W - M.right}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#e5e7eb"/><text x="${M.left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end">${labels[i]}</text>`)
     .join('');
 }
 
@@ -47,7 +51,7 @@ function yAxis(lo: number, hi: number, y: (v: number) => number): string {
 function panel(r: ChartResult, rows: ChartResult['rows'], series: string[]): string {
   const iw = W - M.left - M.right;
   const ih = H - M.top - M.bottom;
-  const color = (f: unknown) => (r.fill ? PALETTE[series.indexOf(label(f)) % PALETTE.length]! : PALETTE[0]!);
+  const color = (f: unknown) => (r.fill ? seriesColor(series.indexOf(label(f))) : PRIMARY);
   const parts: string[] = [];
   if (r.mark === 'heatmap') {
     const xs = [...new Set(rows.map((d) => label(d.x)))];
@@ -80,7 +84,9 @@ function panel(r: ChartResult, rows: ChartResult['rows'], series: string[]): str
       base.set(k, b + Number(d.y));
       parts.push(`<rect x="${x(Number(d.x1)).toFixed(1)}" y="${y(b + Number(d.y)).toFixed(1)}" width="${Math.max(0.5, x(Number(d.x2)) - x(Number(d.x1)) - 1).toFixed(1)}" height="${(y(b) - y(b + Number(d.y))).toFixed(1)}" fill="${color(d.fill)}"><title>${fmt(Number(d.x1))}–${fmt(Number(d.x2))}: ${fmt(Number(d.y))}</title></rect>`);
     }
-    for (const t of niceTicks(lo, hi)) parts.push(`<text x="${x(t).toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="middle">${fmt(t)}</text>`);
+    const xt = niceTicks(lo, hi);
+    const xl = tickLabels(xt);
+    xt.forEach((t, i) => parts.push(`<text x="${x(t).toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="middle">${xl[i]}</text>`));
     return svg(parts, r, `${r.value} per bin of ${r.x}`);
   }
   const numericX = r.x_kind !== 'categorical' && r.mark !== 'bar';
@@ -115,7 +121,11 @@ function panel(r: ChartResult, rows: ChartResult['rows'], series: string[]): str
       for (const d of ds) parts.push(`<circle cx="${xAt(d).toFixed(1)}" cy="${y(Number(d.y)).toFixed(1)}" r="${r.mark === 'dot' ? 3.5 : 2}" fill="${c}"><title>${e(label(d.x))}: ${fmt(Number(d.y))}</title></circle>`);
     }
   }
-  if (numericX) for (const t of niceTicks(xlo, xhi)) parts.push(`<text x="${(M.left + ((t - xlo) / Math.max(1e-12, xhi - xlo)) * iw).toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="middle">${fmt(t)}</text>`);
+  if (numericX) {
+    const xt = niceTicks(xlo, xhi);
+    const xl = tickLabels(xt);
+    xt.forEach((t, i) => parts.push(`<text x="${(M.left + ((t - xlo) / Math.max(1e-12, xhi - xlo)) * iw).toFixed(1)}" y="${H - M.bottom + 14}" text-anchor="middle">${xl[i]}</text>`));
+  }
   else {
     const every = Math.ceil(xs.length / 24);
     xs.forEach((v, i) => {
@@ -141,9 +151,9 @@ function svg(parts: string[], r: ChartResult, aria: string): string {
  * a legend for the series. It draws from the aggregated rows only.
  */
 export function svgChart(r: ChartResult): string {
-  const series = r.fill ? [...new Set(r.rows.map((d) => label(d.fill)))] : [];
+  const series = r.fill ? seriesDomain(r.rows.map((d) => d.fill)) : [];
   const legend = series.length
-    ? `<p class="legend">${e(r.fill!)}: ${series.map((s, i) => `<span style="color:${PALETTE[i % PALETTE.length]}">■</span> ${e(s)}`).join(' ')}</p>`
+    ? `<p class="legend">${e(r.fill!)}: ${series.map((s, i) => `<span style="color:${seriesColor(i)}" data-series="${e(s)}">■</span> ${e(s)}`).join(' ')}</p>`
     : '';
   const title = r.title ? `<h4>${e(r.title)}</h4>` : '';
   if (!r.facet) return `${title}<figure class="chart">${panel(r, r.rows, series)}</figure>${legend}`;
@@ -207,7 +217,7 @@ export function svgTrend(r: TrendResult): string {
       // Segments join consecutive points with a value; a missing value breaks the line.
       let run: string[] = [];
       const flush = () => {
-        if (run.length > 1) parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke="${PALETTE[0]}" stroke-width="1.5"/>`);
+        if (run.length > 1) parts.push(`<polyline points="${run.join(' ')}" fill="none" stroke="${PRIMARY}" stroke-width="1.5"/>`);
         run = [];
       };
       pts.forEach((p, i) => (p.value === null ? flush() : run.push(`${x(i).toFixed(1)},${y(p.value).toFixed(1)}`)));
@@ -215,7 +225,7 @@ export function svgTrend(r: TrendResult): string {
       pts.forEach((p, i) => {
         if (p.value === null) return;
         const tip = `<title>${e(trendPointLabel(p))}: ${fmt(p.value)}${p.flagged ? ' — flagged' : ''}${p.beyond_threshold ? ' — beyond the threshold' : ''}${p.notebook_changed ? ' — another notebook text' : ''}</title>`;
-        parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="${p.notebook_changed ? '#fff' : PALETTE[0]}" stroke="${PALETTE[0]}">${tip}</circle>`);
+        parts.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3" fill="${p.notebook_changed ? '#fff' : PRIMARY}" stroke="${PRIMARY}">${tip}</circle>`);
         if (p.flagged) parts.push(`<circle class="flagged" cx="${x(i).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="7" fill="none" stroke="#d92d20" stroke-width="2">${tip}</circle>`);
       });
       const every = Math.ceil(pts.length / 12);
