@@ -66,6 +66,7 @@ export class TableBrowser {
   clear(): void {
     this.sort = null;
     this.filters = {};
+    this.elapsedMs = null;
     void this.refresh();
   }
 

@@ -18,6 +18,7 @@ import { chromium, type Page } from 'playwright-core';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { NativeEngine } from '../../src/engine/native/NativeEngine';
 import { cellKind } from '../../src/core/cells/registry';
+import { tableCountSql, tablePageSql, type BrowseColumn, type TableQuery } from '../../src/core/sql/tableQuery';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -195,7 +196,17 @@ interface NativeSide {
   open(): Promise<{ open: number; schema: number }>;
   cell(kind: string): Promise<number>;
   all(): Promise<number>;
+  /** A result table's sort or filter over the SQL cell's view: the count and the first page, as the app's TableBrowser asks them. */
+  browse(q: TableQuery): Promise<number>;
 }
+
+/** The SQL cell's columns as its result table browses them. */
+const BROWSE_COLUMNS: BrowseColumn[] = [{ name: 'image_id', numeric: false }, { name: 'label', numeric: false }, ...CLASSES.map((_, j) => ({ name: `p_${j}`, numeric: true }))];
+/** The table actions the bench times: a header click (sort) and a filter typed into one column's box. */
+const BROWSE_CASES: { case: string; q: TableQuery; act: (cell: ReturnType<Page['locator']>) => Promise<void> }[] = [
+  { case: 'result table: sort by a column (ORDER BY in DuckDB)', q: { sort: { column: 'p_3', descending: false }, filters: {} }, act: (cell) => cell.getByTestId('sort-p_3').click() },
+  { case: 'result table: filter a column (WHERE in DuckDB)', q: { sort: null, filters: { label: 'class_3' } }, act: (cell) => cell.getByTestId('filter-label').fill('class_3') },
+];
 
 async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>, native: NativeSide): Promise<Row[]> {
   const out: Row[] = [];
@@ -242,6 +253,23 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
       nativeTimes.push(await native.cell(kind));
     }
     out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb() });
+  }
+  // Sorting and filtering the SQL cell's result table (issue 27): the app's own time from the
+  // action to the first page shown (the filter's typing pause left out), then the same two
+  // statements natively.
+  const sqlCell = page.locator('[data-testid=nb-cell][data-name=sql_cell]');
+  for (const b of BROWSE_CASES) {
+    const times: number[] = [];
+    const nativeTimes: number[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      await b.act(sqlCell);
+      const status = sqlCell.locator('[data-testid=browse-status][data-elapsed-ms]');
+      await status.waitFor({ timeout: 600_000 });
+      times.push(Number(await status.getAttribute('data-elapsed-ms')));
+      await sqlCell.getByTestId('browse-status').getByRole('button', { name: 'Clear' }).click();
+      nativeTimes.push(await native.browse(b.q));
+    }
+    out.push({ case: b.case, rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb() });
   }
   // The whole notebook: Run all, from the click until every cell is done.
   const runs: number[] = [];
@@ -332,6 +360,12 @@ async function nativeOpen(file: string, rows: number): Promise<{ side: NativeSid
       const spec = k.parse(cells[kind]!).spec;
       const s = performance.now();
       await k.run(spec, { name: `${kind}_cell`, query: (sql) => engine.query(sql), params: {} });
+      return performance.now() - s;
+    },
+    async browse(q) {
+      const s = performance.now();
+      await engine.query(tableCountSql('sql_cell', BROWSE_COLUMNS, q));
+      await engine.query(tablePageSql('sql_cell', BROWSE_COLUMNS, q, 0, 200));
       return performance.now() - s;
     },
     async all() {
