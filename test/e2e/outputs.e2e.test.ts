@@ -95,10 +95,10 @@ describe('unambiguous outputs in Chromium', () => {
   }, 120_000);
 
   for (const [width, height] of [[1440, 900], [1024, 768]] as const) {
-    test(`at ${width}×${height} no output of the four examples overflows sideways`, async () => {
+    test(`at ${width}×${height} no output of the five examples overflows sideways`, async () => {
       await s.page.setViewportSize({ width, height });
       const report: string[] = [];
-      for (const title of ['Triage of vendor batch B', 'Reviewer spot check, 5 % per class', 'Drift between the baseline and vendor batch B', 'Label quality — annotators, model and raters']) {
+      for (const title of ['Triage of vendor batch B', 'Reviewer spot check, 5 % per class', 'Drift between the baseline and vendor batch B', 'Label quality — annotators, model and raters', 'Images of the sample folder']) {
         await openExample(s, title);
         await waitForResults(s.page);
         await s.page.waitForTimeout(300);
