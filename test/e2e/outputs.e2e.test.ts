@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { openApp, openExample, waitForResults, type AppSession } from './harness';
 
 /**
@@ -129,4 +129,40 @@ describe('unambiguous outputs in Chromium', () => {
       expect(report).toEqual([]);
     }, 240_000);
   }
+
+  // `npm run screenshots`: the outputs of each kind at both widths, for docs/outputs/ (looked at before committing).
+  test.runIf(process.env.ASSAY_SCREENSHOTS)('screenshots of each output at 1440 and 1024 px for docs/outputs', async () => {
+    mkdirSync('docs/outputs', { recursive: true });
+    const shots: [string, string, string][] = [
+      ['Triage of vendor batch B', 'profile', 'overview'],
+      ['Triage of vendor batch B', 'checks', 'gates'],
+      ['Triage of vendor batch B', 'chart', 'labels_by_camera'],
+      ['Drift between the baseline and vendor batch B', 'drift', 'versions'],
+      ['Drift between the baseline and vendor batch B', 'sql', 'class_shares'],
+      ['Label quality — annotators, model and raters', 'confusion', 'model'],
+      ['Label quality — annotators, model and raters', 'label_issues', 'issues'],
+      ['Reviewer spot check, 5 % per class', 'review', 'spot_review'],
+    ];
+    for (const [width, height] of [[1440, 900], [1024, 768]] as const) {
+      await s.page.setViewportSize({ width, height });
+      let open = '';
+      for (const [title, kind, cell] of shots) {
+        if (open !== title) {
+          if (open) await s.page.getByRole('button', { name: '← Notebooks' }).click();
+          await openExample(s, title);
+          await waitForResults(s.page);
+          open = title;
+        }
+        const el = s.page.locator(`[data-testid=nb-cell][data-name=${cell}]`);
+        if (kind === 'review' && (await el.getByTestId('reviewer-gate').count())) {
+          await el.getByTestId('reviewer').fill('Reviewer');
+          await el.getByTestId('reviewer').press('Enter');
+        }
+        await el.scrollIntoViewIfNeeded();
+        await s.page.waitForTimeout(300);
+        writeFileSync(`docs/outputs/${kind}-${width}.png`, await el.screenshot());
+      }
+      await s.page.getByRole('button', { name: '← Notebooks' }).click();
+    }
+  }, 240_000);
 });
