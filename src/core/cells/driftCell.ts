@@ -1,6 +1,6 @@
 import { firstLabels, topCategories } from '../stats/topCategories';
 import { edgeLabels } from '../stats/edgeLabels';
-import { labelOrder } from '../stats/labelOrder';
+import { labelOrder, labelOrderNullsLast } from '../stats/labelOrder';
 import { AssayError } from '../errors';
 import { describeColumns } from '../sql/describe';
 import { quoteIdent, quoteLiteral } from '../sql/quote';
@@ -68,9 +68,10 @@ export interface ColumnDrift {
   /** The tests that found drift: `psi` (PSI ≥ its threshold), `ks` (KS D ≥ its threshold with p below), `js_chi2` (JS ≥ its threshold with the χ² p below). */
   fired: DriftTest[];
   /** The PSI bins: numeric edges, or the categories, with counts and shares on both sides. */
-  bins: { bin: string; baseline: number; current: number; baseline_share: number; current_share: number }[];
-  new_categories?: string[];
-  gone_categories?: string[];
+  /** A numeric bin's edges as text, or a category (null: the NULLs, apart from the text 'NULL'). */
+  bins: { bin: string | null; baseline: number; current: number; baseline_share: number; current_share: number }[];
+  new_categories?: (string | null)[];
+  gone_categories?: (string | null)[];
   histogram?: { x0: number; x1: number; baseline: number; current: number }[];
   /** Categorical: how many categories there are; `bins` lists the TOP_CATEGORIES largest. */
   categories?: number;
@@ -144,8 +145,8 @@ async function numericDrift(q: QueryFn, baseline: string, current: string, colum
 async function categoricalDrift(q: QueryFn, baseline: string, current: string, column: string, type: string, t: DriftThresholds): Promise<ColumnDrift> {
   const rows = (await q(categoryCountsSql(baseline, current, column)))
     .toArray()
-    .map((r) => ({ category: String(r.category), baseline: Number(r.baseline), current: Number(r.current) }))
-    .sort((x, y) => labelOrder(x.category, y.category));
+    .map((r) => ({ category: r.category === null || r.category === undefined ? null : String(r.category), baseline: Number(r.baseline), current: Number(r.current) }))
+    .sort((x, y) => labelOrderNullsLast(x.category, y.category));
   const b = rows.map((r) => r.baseline);
   const c = rows.map((r) => r.current);
   const sb = b.reduce((s, x) => s + x, 0);

@@ -1,3 +1,5 @@
+import { labelOrderNullsLast } from '../stats/labelOrder';
+import { labelText } from '../format/displayLabel';
 import { escapeHtml } from '../markdown';
 
 /** The two versions' colours, as the app's drift view draws them. */
@@ -8,7 +10,7 @@ export interface DriftSparkInput {
   column: string;
   kind: 'numeric' | 'categorical' | string;
   histogram?: { x0: number; x1: number; baseline: number; current: number }[] | null;
-  bins?: { bin: string; baseline_share: number; current_share: number }[] | null;
+  bins?: { bin: string | null; baseline_share: number; current_share: number }[] | null;
 }
 
 const W = 180;
@@ -35,7 +37,7 @@ export function svgDriftSpark(c: DriftSparkInput): string | null {
     return `<svg class="spark" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img">${title}${rects}<line x1="0" x2="${W}" y1="${H - 0.5}" y2="${H - 0.5}" stroke="#9ca3af"/></svg>`;
   }
   if (c.bins?.length) {
-    const bins = [...c.bins].sort((a, b) => Math.max(b.baseline_share, b.current_share) - Math.max(a.baseline_share, a.current_share) || (a.bin < b.bin ? -1 : 1)).slice(0, MAX_CATEGORIES);
+    const bins = [...c.bins].sort((a, b) => Math.max(b.baseline_share, b.current_share) - Math.max(a.baseline_share, a.current_share) || labelOrderNullsLast(a.bin, b.bin)).slice(0, MAX_CATEGORIES);
     const max = Math.max(1e-12, ...bins.flatMap((b) => [b.baseline_share, b.current_share]));
     const gw = W / bins.length;
     const bw = Math.max(1, gw / 2 - 1);
@@ -43,7 +45,7 @@ export function svgDriftSpark(c: DriftSparkInput): string | null {
       .map((b, i) => {
         const hb = (b.baseline_share / max) * (H - 2);
         const hc = (b.current_share / max) * (H - 2);
-        return `<g><title>${escapeHtml(b.bin)}: ${(b.baseline_share * 100).toFixed(1)} % → ${(b.current_share * 100).toFixed(1)} %</title><rect x="${(i * gw).toFixed(2)}" y="${(H - hb).toFixed(2)}" width="${bw.toFixed(2)}" height="${hb.toFixed(2)}" fill="${DRIFT_COLORS.baseline}"/><rect x="${(i * gw + bw).toFixed(2)}" y="${(H - hc).toFixed(2)}" width="${bw.toFixed(2)}" height="${hc.toFixed(2)}" fill="${DRIFT_COLORS.current}"/></g>`;
+        return `<g><title>${escapeHtml(labelText(b.bin))}: ${(b.baseline_share * 100).toFixed(1)} % → ${(b.current_share * 100).toFixed(1)} %</title><rect x="${(i * gw).toFixed(2)}" y="${(H - hb).toFixed(2)}" width="${bw.toFixed(2)}" height="${hb.toFixed(2)}" fill="${DRIFT_COLORS.baseline}"/><rect x="${(i * gw + bw).toFixed(2)}" y="${(H - hc).toFixed(2)}" width="${bw.toFixed(2)}" height="${hc.toFixed(2)}" fill="${DRIFT_COLORS.current}"/></g>`;
       })
       .join('');
     return `<svg class="spark" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img">${title}${rects}</svg>`;

@@ -42,12 +42,12 @@ export function binCountsSql(baseline: string, current: string, column: string, 
   return `SELECT ${bin} AS bin, sum(b)::DOUBLE AS baseline, sum(c)::DOUBLE AS current FROM (${bothSides(baseline, current, column)}) GROUP BY 1 ORDER BY 1`;
 }
 
-/** SQL for each category's count on both sides (NULL is a category of its own, `NULL`). */
+/** SQL for each category's count on both sides (NULL is a category of its own, apart from the text 'NULL'). */
 export function categoryCountsSql(baseline: string, current: string, column: string): string {
   const c = quoteIdent(column);
   return `SELECT category, sum(b)::DOUBLE AS baseline, sum(c)::DOUBLE AS current FROM (
-  SELECT coalesce(CAST(${c} AS VARCHAR), 'NULL') AS category, 1 AS b, 0 AS c FROM ${quoteIdent(baseline)}
-  UNION ALL SELECT coalesce(CAST(${c} AS VARCHAR), 'NULL'), 0, 1 FROM ${quoteIdent(current)}
+  SELECT CAST(${c} AS VARCHAR) AS category, 1 AS b, 0 AS c FROM ${quoteIdent(baseline)}
+  UNION ALL SELECT CAST(${c} AS VARCHAR), 0, 1 FROM ${quoteIdent(current)}
 ) GROUP BY 1 ORDER BY 1`;
 }
 

@@ -19,6 +19,6 @@ export function topCategories<T>(rows: readonly T[], weight: (r: T) => number, l
 }
 
 /** A list cut to its first `n` entries in label order, with how many there were. */
-export function firstLabels(labels: readonly string[], n = TOP_CATEGORIES): { shown: string[]; count: number } {
+export function firstLabels<T extends string | null>(labels: readonly T[], n = TOP_CATEGORIES): { shown: T[]; count: number } {
   return { shown: labels.slice(0, n), count: labels.length };
 }

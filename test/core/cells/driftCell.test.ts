@@ -70,6 +70,23 @@ describe('drift statistics', () => {
     expect(jensenShannon([1, 2], [1, 2])).toBe(0);
   });
 
+  test("categorical: a NULL and the text 'NULL' are two categories, as are 'dent' and 'dent '", async () => {
+    await engine.query(`CREATE OR REPLACE TABLE na AS SELECT * FROM (VALUES ('dent'), ('dent '), ('NULL'), (NULL), (NULL), ('ok')) v(label)`);
+    await engine.query(`CREATE OR REPLACE TABLE nb AS SELECT * FROM (VALUES ('dent'), ('NULL'), ('NULL'), (NULL), ('ok'), ('ok')) v(label)`);
+    const out = await driftCell.run(driftCell.parse('baseline: na\ncurrent: nb\ncolumns: [label]').spec!, { name: 'd', query: (q) => engine.query(q), params: {} });
+    const column = (out.result.columns as ColumnDrift[])[0]!;
+    // Counted by hand from the two tables above; NULL listed last.
+    expect(column.bins.map((b) => [b.bin, b.baseline, b.current])).toEqual([
+      ['NULL', 1, 2],
+      ['dent', 1, 1],
+      ['dent ', 1, 0],
+      ['ok', 1, 2],
+      [null, 2, 1],
+    ]);
+    expect(column.categories).toBe(5);
+    expect(column.gone_categories).toEqual(['dent ']);
+  });
+
   test('sample-data: drift where it was seeded, none where it was not', async () => {
     await engine.openFile(await sample('defects_v1.parquet'), 'defects_v1.parquet', { name: 'v1' });
     await engine.openFile(await sample('defects_v2.parquet'), 'defects_v2.parquet', { name: 'v2' });
