@@ -59,46 +59,52 @@ export function columnSummariesSql(relation: string, columns: readonly SummaryCo
   const x0: string[] = [];
   const guesses: string[] = [];
   const bins: string[] = [];
-  const out: string[] = ['any_value(e.n) AS n'];
+  const out: string[] = ['e.n AS n'];
+  const aggs: string[] = [];
   columns.forEach((c, i) => {
     const col = quoteIdent(c.name);
     const p = `c${i}`;
     const kind = kindOf(c);
     bounds.push(`count(*) - count(${col}) AS ${p}_nulls`);
     edges.push(`${p}_nulls`);
-    out.push(`any_value(e.${p}_nulls) AS ${p}_nulls`);
+    out.push(`e.${p}_nulls AS ${p}_nulls`);
     if (kind === 'other') {
       bounds.push(`approx_count_distinct(CAST(${col} AS VARCHAR)) AS ${p}_distinct`, `approx_top_k(CAST(${col} AS VARCHAR), ${SUMMARY_TOP}) AS ${p}_top`);
       edges.push(`${p}_distinct`, `${p}_top`);
       x0.push(`CAST(${col} AS VARCHAR) AS ${p}_v`);
-      bins.push(`${p}_v`);
-      out.push(`any_value(e.${p}_distinct) AS ${p}_distinct`, `any_value(e.${p}_top) AS ${p}_top`);
-      for (let k = 1; k <= SUMMARY_TOP; k++) out.push(`count_if(v.${p}_v = e.${p}_top[${k}]) AS ${p}_top${k}`);
+      // Which top value the row holds (1…3), else NULL.
+      bins.push(`CASE ${Array.from({ length: SUMMARY_TOP }, (_, k) => `WHEN v1.${p}_v = e.${p}_top[${k + 1}] THEN ${k + 1}`).join(' ')} END AS ${p}_t`);
+      out.push(`e.${p}_distinct AS ${p}_distinct`, `e.${p}_top AS ${p}_top`);
+      for (let k = 1; k <= SUMMARY_TOP; k++) aggs.push(`count_if(v.${p}_t = ${k}) AS ${p}_top${k}`);
       return;
     }
+    // edge(k, q): e_k from the bounds (q is '' in the CTE of bounds, 'e.' per row), the same
+    // arithmetic in both places, so the edges returned are the edges each value was placed against.
+    let edge: (k: string, q: string) => string;
     if (kind === 'num') {
       const x = `CAST(${col} AS DOUBLE)`;
       bounds.push(`count(*) FILTER (WHERE NOT isfinite(${x})) AS ${p}_nonfinite`, `min(${x}) FILTER (WHERE isfinite(${x})) AS ${p}_lo`, `max(${x}) FILTER (WHERE isfinite(${x})) AS ${p}_hi`);
-      const w = `((${p}_hi - ${p}_lo) / ${n})`;
-      edges.push(`${p}_nonfinite`, `${p}_lo`, `${p}_hi`, `[${p}_lo, ${Array.from({ length: n - 1 }, (_, k) => `${p}_lo + ${k + 1} * ${w}`).join(', ')}, ${p}_hi] AS ${p}_e`);
+      edge = (k, q) => `${q}${p}_lo + ${k} * ((${q}${p}_hi - ${q}${p}_lo) / ${n})`;
+      edges.push(`${p}_nonfinite`, `${p}_lo`, `${p}_hi`);
       x0.push(`CASE WHEN isfinite(${x}) THEN ${x} END AS ${p}_x`);
-      // A first guess from the division; the next step corrects it by one against the stored edges.
-      guesses.push(`CASE WHEN e.${p}_lo < e.${p}_hi THEN least(${n - 1}, greatest(0, CAST(floor((v0.${p}_x - e.${p}_lo) / ((e.${p}_hi - e.${p}_lo) / ${n})) AS INTEGER))) ELSE 0 END AS ${p}_g`);
-      out.push(`any_value(e.${p}_nonfinite) AS ${p}_nonfinite`, `any_value(e.${p}_e) AS ${p}_edges`);
+      out.push(`e.${p}_nonfinite AS ${p}_nonfinite`, `[e.${p}_lo, ${Array.from({ length: n - 1 }, (_, k) => edge(String(k + 1), 'e.')).join(', ')}, e.${p}_hi] AS ${p}_edges`);
     } else {
       const x = `epoch_us(CAST(${col} AS TIMESTAMP))`;
       bounds.push(`min(${x}) AS ${p}_lo`, `max(${x}) AS ${p}_hi`);
-      const edge = (k: number) => `${p}_lo + CAST((CAST(${p}_hi AS HUGEINT) - ${p}_lo) * ${k} // ${n} AS BIGINT)`;
-      edges.push(`${p}_lo`, `${p}_hi`, `[${p}_lo, ${Array.from({ length: n - 1 }, (_, k) => edge(k + 1)).join(', ')}, ${p}_hi] AS ${p}_e`);
+      // Integer microseconds: ⌊k·(hi − lo)/20⌋ in BIGINT while (hi − lo)·20 fits (14,000 years), else in HUGEINT.
+      edges.push(`${p}_lo`, `${p}_hi`, `CAST(${p}_hi AS HUGEINT) - ${p}_lo < ${(2n ** 63n - 1n) / BigInt(n)} AS ${p}_small`);
+      edge = (k, q) => `${q}${p}_lo + CASE WHEN ${q}${p}_small THEN (${q}${p}_hi - ${q}${p}_lo) * ${k} // ${n} ELSE CAST((CAST(${q}${p}_hi AS HUGEINT) - ${q}${p}_lo) * ${k} // ${n} AS BIGINT) END`;
       x0.push(`${x} AS ${p}_x`);
-      guesses.push(`CASE WHEN e.${p}_lo < e.${p}_hi THEN CAST(least(${n - 1}, (CAST(v0.${p}_x AS HUGEINT) - e.${p}_lo) * ${n} // (CAST(e.${p}_hi AS HUGEINT) - e.${p}_lo)) AS INTEGER) ELSE 0 END AS ${p}_g`);
-      out.push(`any_value(CAST(e.${p}_e AS DOUBLE[])) AS ${p}_edges`, `any_value(list_transform(e.${p}_e, t -> CAST(make_timestamp(t) AS VARCHAR))) AS ${p}_text`);
+      const list = `[e.${p}_lo, ${Array.from({ length: n - 1 }, (_, k) => edge(String(k + 1), 'e.')).join(', ')}, e.${p}_hi]`;
+      out.push(`CAST(${list} AS DOUBLE[]) AS ${p}_edges`, `list_transform(${list}, t -> CAST(make_timestamp(t) AS VARCHAR)) AS ${p}_text`);
     }
-    // Bin g holds e[g] <= x < e[g+1] (SQL lists count from 1); the last bin is closed.
+    // A first guess from the division in DOUBLE; then corrected by one against the edges.
+    guesses.push(`CASE WHEN e.${p}_lo < e.${p}_hi THEN least(${n - 1}, greatest(0, CAST(floor((v0.${p}_x - e.${p}_lo) / ((e.${p}_hi - e.${p}_lo) / ${n}.0)) AS INTEGER))) ELSE 0 END AS ${p}_g`);
+    // Bin g holds e_g <= x < e_(g+1); the last bin is closed.
     const g = `v1.${p}_g`;
     const xs = `v1.${p}_x`;
-    bins.push(`CASE WHEN ${xs} IS NULL THEN NULL WHEN e.${p}_lo = e.${p}_hi THEN 0 ELSE ${g} - CASE WHEN ${g} > 0 AND ${xs} < e.${p}_e[${g} + 1] THEN 1 ELSE 0 END + CASE WHEN ${g} < ${n - 1} AND ${xs} >= e.${p}_e[${g} + 2] THEN 1 ELSE 0 END END AS ${p}_b`);
-    for (let k = 0; k < n; k++) out.push(`count_if(v.${p}_b = ${k}) AS ${p}_b${k}`);
+    bins.push(`CASE WHEN ${xs} IS NULL THEN NULL WHEN e.${p}_lo = e.${p}_hi THEN 0 ELSE ${g} - CASE WHEN ${g} > 0 AND ${xs} < ${edge(g, 'e.')} THEN 1 ELSE 0 END + CASE WHEN ${g} < ${n - 1} AND ${xs} >= ${edge(`(${g} + 1)`, 'e.')} THEN 1 ELSE 0 END END AS ${p}_b`);
+    for (let k = 0; k < n; k++) aggs.push(`count_if(v.${p}_b = ${k}) AS ${p}_b${k}`);
   });
   const from = quoteIdent(relation);
   const none = '1 AS one';
@@ -108,7 +114,8 @@ export function columnSummariesSql(relation: string, columns: readonly SummaryCo
     `v0 AS (SELECT ${x0.length ? x0.join(', ') : none} FROM ${from}),`,
     `v1 AS (SELECT v0.*${guesses.length ? `, ${guesses.join(', ')}` : ''} FROM v0, e),`,
     `v AS (SELECT ${bins.length ? bins.join(', ') : none} FROM v1, e)`,
-    `SELECT ${out.join(', ')} FROM v, e`,
+    // The counts are the only aggregate over the rows; the bounds and edges join them as they are.
+    `SELECT ${[...out, 'c.*'].join(', ')} FROM e, (SELECT ${aggs.length ? aggs.join(', ') : 'count(*) AS rows_counted'} FROM v) c`,
   ].join('\n');
 }
 
