@@ -11,8 +11,8 @@ import type { BrowseColumn } from './tableQuery';
  * e_0 = lo, e_k = lo + k·w for k = 1…19 with w = (hi − lo)/20 (in DOUBLE; for times in integer
  * microseconds, e_k = lo + ⌊k·(hi − lo)/20⌋), and e_20 = hi. Bin k holds e_k ≤ x < e_(k+1); the
  * last bin also holds x = hi. A column whose finite values are all one value (lo = hi) has one
- * bin [lo, lo]. The edges are computed once in SQL and each value is placed against those same
- * stored edges, so a bin's filter (`e_k..<e_(k+1)`, the last `e_19..e_20`, see tableQuery.ts)
+ * bin [lo, lo]. Each value is placed against edges computed by the same SQL arithmetic as the
+ * edges returned (IEEE doubles are deterministic; times are exact integers), so a bin's filter (`e_k..<e_(k+1)`, the last `e_19..e_20`, see tableQuery.ts)
  * selects exactly the rows the bin counts. NULLs (and NaN/±Infinity) are counted apart.
  *
  * Other columns (text, boolean, lists…) get their top values: DuckDB's approx_top_k over the
