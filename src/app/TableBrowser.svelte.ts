@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { messageOf } from '../core/errors';
+import { columnSummaries, columnSummariesSql, type ColumnSummary } from '../core/sql/columnSummaries';
 import { tableCountSql, tablePageSql, tableWhereSql, type BrowseColumn, type TableQuery } from '../core/sql/tableQuery';
 
 /** Rows fetched per query while a sorted or filtered table scrolls. */
@@ -25,6 +26,13 @@ export class TableBrowser {
   elapsedMs = $state<number | null>(null);
   /** Fetched pages by index; replaced whole, so a view reading it redraws. */
   pages = $state.raw<ReadonlyMap<number, Table>>(new Map());
+  /** Each column's header summary over the whole view (one statement), null until computed. */
+  summaries = $state.raw<readonly ColumnSummary[] | null>(null);
+  summaryError = $state<string | null>(null);
+  /** The summary statement's time in DuckDB (ms). */
+  summaryMs = $state<number | null>(null);
+  #summaryGeneration = 0;
+  #summarised: object | null = null;
   #generation = 0;
   #pending = new Set<number>();
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -60,6 +68,37 @@ export class TableBrowser {
       this.#timer = null;
       void this.refresh();
     }, FILTER_PAUSE_MS);
+  }
+
+  /**
+   * A summary bar's click: set the column's filter to the bar's (at once, no typing pause), or
+   * clear it when it is already that.
+   */
+  toggleFilter(column: string, text: string): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.filters = { ...this.filters, [column]: (this.filters[column] ?? '').trim() === text ? '' : text };
+    void this.refresh();
+  }
+
+  /**
+   * Compute every column's header summary over the whole view, once per result: `of` is the
+   * cell's result (a re-run gives a new one, and the summary is computed again).
+   */
+  async summarise(of: object): Promise<void> {
+    if (this.#summarised === of) return;
+    this.#summarised = of;
+    const generation = ++this.#summaryGeneration;
+    this.summaryError = null;
+    const t0 = performance.now();
+    try {
+      const table = await this.query(columnSummariesSql(this.relation, this.columns));
+      if (generation !== this.#summaryGeneration) return;
+      this.summaries = columnSummaries(this.columns, table.get(0)?.toJSON() ?? {});
+      this.summaryMs = performance.now() - t0;
+    } catch (error) {
+      if (generation === this.#summaryGeneration) (this.summaries = null), (this.summaryError = messageOf(error));
+    }
   }
 
   /** Drop every sort and filter. */

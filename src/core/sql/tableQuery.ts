@@ -10,6 +10,8 @@ export interface BrowseColumn {
   name: string;
   /** Numeric columns take comparisons (`> 5`, `1..10`); the others a text search. */
   numeric: boolean;
+  /** Dates and timestamps also take ranges of times (`2024-01-01..<2024-02-01`). */
+  temporal?: boolean;
 }
 
 /** What the user asked of the table: at most one sort column, and a filter text per column. */
@@ -28,6 +30,14 @@ export interface TableWhere {
 
 const COMPARISON = /^(>=|<=|!=|<>|=|>|<)\s*(.+)$/;
 const RANGE = /^(.+?)\s*\.\.\s*(.+)$/;
+/** `a..<b`: from a (inclusive) up to b (exclusive), as a histogram's bins are. */
+const HALF_OPEN = /^(.+?)\s*\.\.<\s*(.+)$/;
+/** A date or timestamp as DuckDB prints one (`2024-01-01`, `2024-01-01 12:00:00.5`). */
+const TIME = /^-?\d{4,}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?$/;
+
+/** A range's bound: a DOUBLE read from the shortest text of the number, so it is that exact double. */
+const double = (n: number) => `${quoteLiteral(String(n))}::DOUBLE`;
+const time = (t: string) => `CAST(${quoteLiteral(t.trim())} AS TIMESTAMP)`;
 
 /** A number as the user typed it (thousands separators allowed), or null. */
 function number(text: string): number | null {
@@ -40,7 +50,10 @@ function number(text: string): number | null {
  * One column's filter as a predicate. Every column: `is null`, `is not null`; a text in double
  * quotes matches the value exactly (`"dent "` finds the label with its trailing space, `""` the
  * empty string). Numeric columns: `> 5`, `>= 5`, `< 5`, `<= 5`, `= 5`, `!= 5`, a bare number
- * (equal), `a..b` (inclusive). Other columns: the value as text contains the filter, ignoring
+ * (equal), `a..b` (inclusive, either order), `a..<b` (a ≤ x < b); ranges compare the value as a
+ * DOUBLE with the bounds' exact doubles, as the header histograms bin it. Date and timestamp
+ * columns: `a..b` and `a..<b` with times as DuckDB prints them, compared as TIMESTAMP. Other
+ * columns (and times that are not ranges): the value as text contains the filter, ignoring
  * case. Null for an empty filter.
  */
 export function filterPredicate(column: BrowseColumn, text: string): { sql: string } | { error: string } | null {
@@ -55,12 +68,19 @@ export function filterPredicate(column: BrowseColumn, text: string): { sql: stri
     const exact = text.slice(text.indexOf('"') + 1, text.lastIndexOf('"'));
     return { sql: `CAST(${col} AS VARCHAR) = ${quoteLiteral(exact)}` };
   }
+  const halfOpen = HALF_OPEN.exec(t);
+  const range = halfOpen ?? RANGE.exec(t);
+  if (column.temporal && !column.numeric && range && TIME.test(range[1]!.trim()) && TIME.test(range[2]!.trim())) {
+    const x = `CAST(${col} AS TIMESTAMP)`;
+    return { sql: halfOpen ? `${x} >= ${time(range[1]!)} AND ${x} < ${time(range[2]!)}` : `${x} BETWEEN ${time(range[1]!)} AND ${time(range[2]!)}` };
+  }
   if (!column.numeric) return { sql: `contains(lower(CAST(${col} AS VARCHAR)), ${quoteLiteral(lower)})` };
-  const range = RANGE.exec(t);
   if (range) {
     const [a, b] = [number(range[1]!), number(range[2]!)];
-    if (a === null || b === null) return { error: `"${t}": a range is two numbers, as 1..10` };
-    return { sql: `${col} BETWEEN ${quoteLiteral(Math.min(a, b))} AND ${quoteLiteral(Math.max(a, b))}` };
+    if (a === null || b === null) return { error: `"${t}": a range is two numbers, as 1..10 or 1..<10` };
+    const x = `CAST(${col} AS DOUBLE)`;
+    if (halfOpen) return { sql: `${x} >= ${double(a)} AND ${x} < ${double(b)}` };
+    return { sql: `${x} BETWEEN ${double(Math.min(a, b))} AND ${double(Math.max(a, b))}` };
   }
   const cmp = COMPARISON.exec(t);
   const op = cmp ? (cmp[1] === '<>' ? '!=' : cmp[1]!) : '=';
