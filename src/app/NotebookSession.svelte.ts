@@ -674,11 +674,16 @@ export class NotebookSession {
    * The sort and filter of a SQL cell's table, run in DuckDB over the cell's view; the same one
    * while the view keeps its columns, so a re-run keeps what the user set.
    */
+  /** Resolves once no run is going on (polled: runs end within a frame or two of the last cell). */
+  async #whenIdle(): Promise<void> {
+    while (this.running) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
   tableBrowser(cellName: string, columns: BrowseColumn[]): TableBrowser {
     const key = cellName.toLowerCase();
     const known = this.#browsers.get(key);
     if (known && known.relation === cellName && JSON.stringify(known.columns) === JSON.stringify(columns)) return known;
-    const browser = new TableBrowser(cellName, columns, (sql) => this.#host.query(sql));
+    const browser = new TableBrowser(cellName, columns, (sql) => this.#host.query(sql), () => this.#whenIdle());
     this.#browsers.set(key, browser);
     return browser;
   }

@@ -41,11 +41,14 @@ export class TableBrowser {
    * @param relation the view to browse (a cell's name, in the notebook's namespace)
    * @param columns its columns, in order
    * @param query runs SQL in the notebook's namespace
+   * @param idle resolves when the notebook runs nothing: the summaries (a scan of the whole
+   *   view, seconds at 1M rows) wait for it, so they never hold up the cells of a run
    */
   constructor(
     readonly relation: string,
     readonly columns: readonly BrowseColumn[],
     readonly query: (sql: string) => Promise<Table>,
+    readonly idle: () => Promise<void> = async () => {},
   ) {}
 
   /** Whether rows come from DuckDB under a sort or filter (else the cell's own rows). */
@@ -90,6 +93,8 @@ export class TableBrowser {
     this.#summarised = of;
     const generation = ++this.#summaryGeneration;
     this.summaryError = null;
+    await this.idle();
+    if (generation !== this.#summaryGeneration) return;
     const t0 = performance.now();
     try {
       const table = await this.query(columnSummariesSql(this.relation, this.columns));
