@@ -75,7 +75,8 @@ describe('unambiguous outputs in Chromium', () => {
     const html = readFileSync((await download.path())!, 'utf8');
     const cell = html.slice(html.indexOf('data-cell="labels_by_camera"'));
     const legend = cell.slice(cell.indexOf('<p class="legend">'), cell.indexOf('</p>', cell.indexOf('<p class="legend">')));
-    const snap = Object.fromEntries([...legend.matchAll(/<span style="color:(#[0-9a-f]{6})" data-series="([^"]+)">/g)].map((m) => [m[2], m[1]]));
+    // Each swatch is followed by its series' name (camera ids: nothing to unescape).
+    const snap = Object.fromEntries([...legend.matchAll(/<span style="color:(#[0-9a-f]{6})">■<\/span> ([^<]+?)(?= <span|$)/g)].map((m) => [m[2]!.trim(), m[1]]));
     expect(snap).toEqual(app);
     await s.page.getByRole('button', { name: '← Notebooks' }).click();
 

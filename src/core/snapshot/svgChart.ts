@@ -153,7 +153,7 @@ function svg(parts: string[], r: ChartResult, aria: string): string {
 export function svgChart(r: ChartResult): string {
   const series = r.fill ? seriesDomain(r.rows.map((d) => d.fill)) : [];
   const legend = series.length
-    ? `<p class="legend">${e(r.fill!)}: ${series.map((s, i) => `<span style="color:${seriesColor(i)}" data-series="${e(s)}">■</span> ${e(s)}`).join(' ')}</p>`
+    ? `<p class="legend">${e(r.fill!)}: ${series.map((s, i) => `<span style="color:${seriesColor(i)}">■</span> ${e(s)}`).join(' ')}</p>`
     : '';
   const title = r.title ? `<h4>${e(r.title)}</h4>` : '';
   if (!r.facet) return `${title}<figure class="chart">${panel(r, r.rows, series)}</figure>${legend}`;
