@@ -47,6 +47,19 @@ describe('unambiguous outputs in Chromium', () => {
     expect(types.slice(0, 2)).toEqual(['INTEGER', 'VARCHAR']);
     expect(types[2]).toMatch(/^DECIMAL\(\d+,2\)$/);
 
+    // Copy: a clicked cell's exact value (the blank kept, not its mark; 12000.25, not rounded), a column one value per line.
+    await s.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const clipboard = () => s.page.evaluate(() => navigator.clipboard.readText());
+    await table.locator('tbody tr[data-row="1"] td:nth-child(3)').click();
+    await s.page.keyboard.press('Control+c');
+    await expect.poll(clipboard).toBe('dent ');
+    await table.locator('tbody tr[data-row="3"] td:nth-child(4)').click();
+    await s.page.keyboard.press('Control+c');
+    await expect.poll(clipboard).toBe('12000.25');
+    await table.getByTestId('copy-label').click();
+    await expect.poll(clipboard).toBe(['label', 'dent', 'dent ', '', 'NULL', ''].join('\n'));
+    expect(await s.page.locator('[data-testid=nb-cell][data-name=labels] [data-testid=copied]').textContent()).toBe('Copied label: 5 values');
+
     const ticks = await s.page.locator('[data-testid=nb-cell][data-name=by_label] svg [aria-label="x-axis tick label"] text').allTextContents();
     expect(new Set(ticks)).toEqual(new Set(['dent', 'dent␣', '⟨null⟩', 'NULL', '⟨empty⟩']));
 
