@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openApp, waitForResults, type AppSession } from './harness';
+import { openReadyApp, waitForResults, type AppSession } from './harness';
 
 /**
  * Issue 27: each column of a SQL cell's table has a summary under its header, computed in
@@ -19,9 +19,7 @@ const SUMMARY = /^WITH s AS \(SELECT count\(\*\) AS n/;
 describe('column summaries in the header of a 1M-row table', () => {
   let s: AppSession;
   beforeAll(async () => {
-    s = await openApp('/');
-    await s.page.setViewportSize({ width: 1440, height: 900 });
-    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+    s = await openReadyApp();
   }, 60_000);
   afterAll(() => s?.close());
 

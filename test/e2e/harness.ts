@@ -53,6 +53,19 @@ export async function openApp(path = '/', options: { initScript?: string } = {})
   };
 }
 
+/** Wait until the page's DuckDB has started (the engine status names its version). */
+export function waitForEngine(page: Page, timeout = 30_000): Promise<unknown> {
+  return page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout });
+}
+
+/** The app at 1440×900 (or `viewport`) with its engine started. */
+export async function openReadyApp(viewport = { width: 1440, height: 900 }): Promise<AppSession> {
+  const s = await openApp('/');
+  await s.page.setViewportSize(viewport);
+  await waitForEngine(s.page);
+  return s;
+}
+
 /** Every drawn cell has an outcome and no run is going on. */
 export async function waitForResults(page: Page, timeout = 90_000): Promise<void> {
   await page.waitForFunction(

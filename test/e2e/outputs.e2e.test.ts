@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { openApp, openExample, waitForResults, type AppSession } from './harness';
+import { openReadyApp, openExample, waitForResults, type AppSession } from './harness';
 
 /**
  * Outputs read at a glance (issue 27): values that differ never look alike — in a result table,
@@ -25,9 +25,7 @@ y: count
 describe('unambiguous outputs in Chromium', () => {
   let s: AppSession;
   beforeAll(async () => {
-    s = await openApp('/');
-    await s.page.setViewportSize({ width: 1440, height: 900 });
-    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+    s = await openReadyApp();
   }, 60_000);
   afterAll(() => s?.close());
 

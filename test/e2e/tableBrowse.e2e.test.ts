@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openApp, waitForResults, type AppSession } from './harness';
+import { openReadyApp, waitForResults, type AppSession } from './harness';
 
 const shots = process.env.ASSAY_SCREENSHOTS ? join(fileURLToPath(new URL('../../', import.meta.url)), 'test/e2e/screenshots') : null;
 
@@ -23,9 +23,7 @@ SELECT range AS id, CASE range % 3 WHEN 0 THEN 'dent ' WHEN 1 THEN 'dent' ELSE N
 describe('sort and filter a 1M-row table in DuckDB', () => {
   let s: AppSession;
   beforeAll(async () => {
-    s = await openApp('/');
-    await s.page.setViewportSize({ width: 1440, height: 900 });
-    await s.page.waitForFunction(() => document.querySelector('[data-testid=engine-status]')?.textContent?.includes('DuckDB v1.4'), null, { timeout: 30_000 });
+    s = await openReadyApp();
   }, 60_000);
   afterAll(() => s?.close());
 

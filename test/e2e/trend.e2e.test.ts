@@ -11,6 +11,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'assay-trend-'));
 const shots = process.env.ASSAY_SCREENSHOTS ? join(root, 'test/e2e/screenshots') : null;
 
+/** `assay run` of the triage example over the sample manifest's versions (native DuckDB), its history into `history`; the exit code. */
+function cliRunOverVersions(history: string): Promise<number> {
+  return main(['run', join(root, 'notebooks/triage.assay.md'), '--engine', 'native', '--over-versions', join(root, 'sample-data/defects.manifest.json'), '--history', history], () => undefined, () => undefined);
+}
+
 interface Point { metric: string; version: string | null; value: number; z: number | null; flagged: boolean; run_id: string | null }
 
 /**
@@ -24,8 +29,7 @@ describe('trend over versions in the app', () => {
   const cliHistory = join(dir, 'history');
   beforeAll(async () => {
     mkdirSync(cliHistory);
-    const code = await main(['run', join(root, 'notebooks/triage.assay.md'), '--engine', 'native', '--over-versions', join(root, 'sample-data/defects.manifest.json'), '--history', cliHistory], () => undefined, () => undefined);
-    expect(code).toBe(0);
+    expect(await cliRunOverVersions(cliHistory)).toBe(0);
     s = await openApp('/');
   }, 180_000);
   afterAll(async () => {
@@ -86,8 +90,7 @@ describe('run over versions in the app', () => {
   const cliHistory = join(dir, 'over-versions');
   beforeAll(async () => {
     mkdirSync(cliHistory, { recursive: true });
-    const code = await main(['run', join(root, 'notebooks/triage.assay.md'), '--engine', 'native', '--over-versions', join(root, 'sample-data/defects.manifest.json'), '--history', cliHistory], () => undefined, () => undefined);
-    expect(code).toBe(0);
+    expect(await cliRunOverVersions(cliHistory)).toBe(0);
     s = await openApp('/');
   }, 180_000);
   afterAll(async () => {
