@@ -5,6 +5,7 @@ import { calibrateConfidentJoint, clipDiagonal, confidentThresholds, noiseRates,
 import {
   classStatsSql,
   featuresSql,
+  guessesSql,
   flaggedPageSql,
   flaggedPerClassSql,
   flaggedViewSql,
@@ -85,7 +86,7 @@ export function labelIssuesInput(spec: LabelIssuesSpec): LabelIssuesInput {
 
 /** The internal tables of a cell. */
 export function labelIssuesTables(cell: string): LabelIssuesTables {
-  return { features: `__assay_${cell}_features`, flags: `__assay_${cell}_flags` };
+  return { features: `__assay_${cell}_features`, guesses: `__assay_${cell}_guesses`, flags: `__assay_${cell}_flags` };
 }
 
 /** SQL for the rows behind one cell of the joint heatmap (the drill-down). */
@@ -168,7 +169,9 @@ export const labelIssuesCell: CellKind<LabelIssuesSpec> = {
     for (const c of needed) if (!columns.has(c)) throw fail(`${spec.source} has no column ${c}`);
     for (const c of LABEL_ISSUE_COLUMNS) if (columns.has(c)) throw fail(`${spec.source} already has a column ${c}, which the cell's view adds`);
 
-    const checks = (await ctx.query(inputChecksSql(input))).toArray()[0]!.toJSON() as Record<string, unknown>;
+    // One pass over the source makes the features table; the checks and counts read it.
+    await ctx.query(featuresSql(input, tables, spec.rank_by));
+    const checks = (await ctx.query(inputChecksSql(tables))).toArray()[0]!.toJSON() as Record<string, unknown>;
     const unknown = Array.from((checks.unknown_labels as { toArray(): unknown[] } | null)?.toArray() ?? [], String);
     if (unknown.length) throw fail(`${spec.label} holds labels that are not classes: ${unknown.map((u) => JSON.stringify(u)).join(', ')}`);
     if (Number(checks.null_keys)) throw fail(`${spec.key} is NULL in ${Number(checks.null_keys)} rows; the key must identify every row`);
@@ -181,7 +184,7 @@ export const labelIssuesCell: CellKind<LabelIssuesSpec> = {
 
     const labelCounts = new Array<number>(k).fill(0);
     const means = new Array<number | null>(k).fill(null);
-    for (const r of (await ctx.query(classStatsSql(input))).toArray()) {
+    for (const r of (await ctx.query(classStatsSql(tables, k))).toArray()) {
       const o = r.toJSON() as { g: number; n: number; mean_self_confidence: number };
       labelCounts[Number(o.g)] = Number(o.n);
       means[Number(o.g)] = Number(o.mean_self_confidence);
@@ -189,7 +192,7 @@ export const labelIssuesCell: CellKind<LabelIssuesSpec> = {
     const rows = labelCounts.reduce((a, b) => a + b, 0);
     const thresholds = confidentThresholds(means);
 
-    await ctx.query(featuresSql(input, tables, thresholds, spec.rank_by));
+    await ctx.query(guessesSql(tables, thresholds));
     const raw = input.classes.map(() => new Array<number>(k).fill(0));
     for (const r of (await ctx.query(jointCountsSql(tables))).toArray()) {
       const o = r.toJSON() as { g: number; guess: number; n: number };

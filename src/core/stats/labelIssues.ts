@@ -22,9 +22,14 @@ export interface LabelIssuesInput {
   probabilities: ProbabilityColumns;
 }
 
-/** The internal tables one cell keeps (its per-row features and its flagged rows). */
+/**
+ * The internal relations one cell keeps: its per-row features (a table, made in the one pass
+ * over the source), the features with the confident joint's guess (a view, as the guess needs
+ * the thresholds), and its flagged rows (a table).
+ */
 export interface LabelIssuesTables {
   features: string;
+  guesses: string;
   flags: string;
 }
 
@@ -41,11 +46,6 @@ function classList(classes: readonly string[]): string {
 /** A double as SQL that parses back to the same double (a decimal literal would be a DECIMAL first). */
 export function doubleLiteral(x: number): string {
   return `CAST(${quoteLiteral(String(x))} AS DOUBLE)`;
-}
-
-/** The given label's class index (0-based), NULL for a label that is not a class. */
-function givenIndex(input: LabelIssuesInput): string {
-  return `(list_position(${classList(input.classes)}, CAST(${quoteIdent(input.label)} AS VARCHAR)) - 1)::INTEGER`;
 }
 
 /** Rows usable for the computation: label and every probability present. */
@@ -69,82 +69,99 @@ const firstWhere = (k: number, cond: (j: number) => string) => `CASE ${range(k).
 const maxWhere = (k: number, cond: (j: number) => string) => `greatest(${range(k).map((j) => `CASE WHEN ${cond(j)} THEN ${p(j)} END`).join(', ')})`;
 
 /**
- * SQL: one row of input checks over the whole source — rows, rows left out (a NULL label or
- * probability), NULL and repeated keys, rows whose probability list has the wrong length or a
- * value outside [0, 1] (or NaN), and up to five given labels that are not classes.
+ * SQL: the per-row features table, the only pass over the source. One row per source row:
+ * its key `k`; `g`, the given class's index (0-based, class order), NULL for a row that is not
+ * usable (a NULL label or probability) or whose label is not a class; what the input checks
+ * count (`excluded`, `unknown` — the label when it is not a class —, `problem`: 1 for a list of
+ * the wrong length, 2 for a probability outside [0, 1] or NaN); the probabilities `p0` … ;
+ * `am`, the first argmax; `keep`, true when the argmax with 1e-6 added to the given class is the
+ * given class (cleanlab never flags such a row); `score`, the label quality. Every per-class step
+ * is a scalar expression over the K columns (no list lambdas: at 1M rows they made this table
+ * 4–15 times slower). The checks, class counts and the joint are then read from this table in
+ * memory instead of the source being read (and a view over it re-computed) once for each.
  */
-export function inputChecksSql(input: LabelIssuesInput): string {
+export function featuresSql(input: LabelIssuesInput, tables: LabelIssuesTables, rankBy: LabelIssuesRankBy): string {
   const k = input.classes.length;
-  const label = `CAST(${quoteIdent(input.label)} AS VARCHAR)`;
-  const key = quoteIdent(input.key);
+  const eps = doubleLiteral(1e-6);
   const isList = 'list' in input.probabilities;
   const lengthOk = isList ? `len(${quoteIdent((input.probabilities as { list: string }).list)}) = ${k}` : 'true';
-  const bad = range(k).map((j) => `isnan(${prob(input, j)}) OR ${prob(input, j)} < 0 OR ${prob(input, j)} > 1`).join(' OR ');
-  return `SELECT count(*)::DOUBLE AS total,
-  count(*) FILTER (WHERE NOT (${usable(input)}))::DOUBLE AS excluded,
-  count(*) FILTER (WHERE ${key} IS NULL)::DOUBLE AS null_keys,
-  (count(${key}) - count(DISTINCT ${key}))::DOUBLE AS repeated_keys,
-  count(*) FILTER (WHERE ${usable(input)} AND NOT ${lengthOk})::DOUBLE AS wrong_length,
-  count(*) FILTER (WHERE ${usable(input)} AND ${lengthOk} AND (${bad}))::DOUBLE AS out_of_range,
-  list(DISTINCT ${label} ORDER BY ${label}) FILTER (WHERE ${quoteIdent(input.label)} IS NOT NULL AND NOT list_contains(${classList(input.classes)}, ${label}))[1:5] AS unknown_labels
-FROM ${quoteIdent(input.source)}`;
+  const bad = range(k).map((j) => `isnan(${p(j)}) OR ${p(j)} < 0 OR ${p(j)} > 1`).join(' OR ');
+  // The largest other probability is pmax unless the given class is the (first) argmax.
+  const score = rankBy === 'self_confidence' ? 'sc' : `(sc - CASE WHEN am <> g THEN pmax ELSE ${maxWhere(k, (j) => `g <> ${j}`)} END + 1) / 2`;
+  return `CREATE OR REPLACE TABLE ${quoteIdent(tables.features)} AS
+WITH src AS (
+  SELECT ${quoteIdent(input.key)} AS k, CAST(${quoteIdent(input.label)} AS VARCHAR) AS label, ${usable(input)} AS ok, ${lengthOk} AS len_ok,
+    ${range(k).map((j) => `${prob(input, j)} AS ${p(j)}`).join(', ')}
+  FROM ${quoteIdent(input.source)}
+), base AS (
+  SELECT *, (list_position(${classList(input.classes)}, label) - 1)::INTEGER AS known FROM src
+), f1 AS (
+  SELECT k, CASE WHEN ok THEN known END AS g, NOT ok AS excluded, CASE WHEN known IS NULL THEN label END AS unknown,
+    CASE WHEN ok AND NOT len_ok THEN 1 WHEN ok AND (${bad}) THEN 2 END AS problem,
+    ${range(k).map(p).join(', ')}
+  FROM base
+), f2 AS (
+  SELECT *, greatest(${range(k).map(p).join(', ')}) AS pmax, ${byClass(k, 'g', p)} AS sc FROM f1
+), f3 AS (
+  SELECT *, ${firstWhere(k, (j) => `${p(j)} = pmax`)} AS am, sc + ${eps} AS pe FROM f2
+)
+SELECT k, g, excluded, unknown, problem, ${range(k).map(p).join(', ')}, am,
+  -- With 1e-6 added, p_g (< pe) wins outright above pmax, loses below it, and at pmax wins
+  -- only if every class at pmax comes after g (NumPy's argmax takes the first).
+  pe > pmax OR (pe = pmax AND am > g) AS keep,
+  ${score} AS score
+FROM f3 ORDER BY g`;
 }
 
-/** The usable rows of the source as (k, g, p0 … p(K−1)). */
-function baseSql(input: LabelIssuesInput): string {
-  const k = input.classes.length;
-  return `SELECT ${quoteIdent(input.key)} AS k, ${givenIndex(input)} AS g, ${range(k).map((j) => `${prob(input, j)} AS ${p(j)}`).join(', ')}
-  FROM ${quoteIdent(input.source)} WHERE ${usable(input)}`;
+/**
+ * SQL: one row of input checks, from the features table — rows, rows left out (a NULL label or
+ * probability), NULL and repeated keys, rows whose probability list has the wrong length or a
+ * value outside [0, 1] (or NaN), and up to five given labels that are not classes. Keys are
+ * grouped by their 8-byte hash first; only keys whose hash repeats are compared in full, so the
+ * count stays exact whatever the hash collides on.
+ */
+export function inputChecksSql(tables: LabelIssuesTables): string {
+  const f = quoteIdent(tables.features);
+  return `WITH repeated AS (
+  SELECT h, count(*) AS n FROM (SELECT hash(k) AS h FROM ${f} WHERE k IS NOT NULL) GROUP BY h HAVING count(*) > 1
+)
+SELECT count(*)::DOUBLE AS total,
+  count(*) FILTER (WHERE excluded)::DOUBLE AS excluded,
+  count(*) FILTER (WHERE k IS NULL)::DOUBLE AS null_keys,
+  (SELECT (coalesce(sum(n), 0) - (SELECT count(DISTINCT k) FROM ${f} WHERE hash(k) IN (SELECT h FROM repeated)))::DOUBLE FROM repeated) AS repeated_keys,
+  count(*) FILTER (WHERE problem = 1)::DOUBLE AS wrong_length,
+  count(*) FILTER (WHERE problem = 2)::DOUBLE AS out_of_range,
+  list(DISTINCT unknown ORDER BY unknown) FILTER (WHERE unknown IS NOT NULL)[1:5] AS unknown_labels
+FROM ${f}`;
 }
 
 /**
  * SQL: per class index g (0-based, class order) the number of usable rows given it and the
  * mean of their probability of g (the self-confidence whose mean is the class's threshold).
  */
-export function classStatsSql(input: LabelIssuesInput): string {
-  const k = input.classes.length;
+export function classStatsSql(tables: LabelIssuesTables, k: number): string {
   return `SELECT g, count(*)::DOUBLE AS n, avg(${byClass(k, 'g', p)}) AS mean_self_confidence
-FROM (${baseSql(input)})
+FROM ${quoteIdent(tables.features)} WHERE g IS NOT NULL
 GROUP BY g ORDER BY g`;
 }
 
 /**
- * SQL: the per-row features table. For each usable row: its key `k`, given class `g`,
- * probabilities `p0` … ; `guess`, the class the confident joint counts it under (the one class
- * whose probability reaches its threshold − 1e-6, or the argmax when several do; NULL when
- * none does); `am`, the first argmax; `keep`, true when the argmax with 1e-6 added to the given
- * class is the given class (cleanlab never flags such a row); `score`, the label quality.
- * Every per-class step is a scalar expression over the K columns (no list lambdas: at 1M rows
- * they made this table 4–15 times slower).
+ * SQL: the view of the usable rows with `guess`, the class the confident joint counts each
+ * under: the one class whose probability reaches its threshold − 1e-6, or the argmax when
+ * several do; NULL when none does.
  */
-export function featuresSql(input: LabelIssuesInput, tables: LabelIssuesTables, thresholds: readonly number[], rankBy: LabelIssuesRankBy): string {
-  const k = input.classes.length;
+export function guessesSql(tables: LabelIssuesTables, thresholds: readonly number[]): string {
+  const k = thresholds.length;
   const eps = doubleLiteral(1e-6);
-  // The largest other probability is pmax unless the given class is the (first) argmax.
-  const score = rankBy === 'self_confidence' ? 'sc' : `(sc - CASE WHEN am <> g THEN pmax ELSE ${maxWhere(k, (j) => `g <> ${j}`)} END + 1) / 2`;
-  return `CREATE OR REPLACE TABLE ${quoteIdent(tables.features)} AS
-WITH base AS (${baseSql(input)}
-), f1 AS (
-  SELECT *, greatest(${range(k).map(p).join(', ')}) AS pmax, ${byClass(k, 'g', p)} AS sc,
-    ${range(k).map((j) => `${p(j)} >= ${doubleLiteral(thresholds[j]!)} - ${eps} AS c${j}`).join(', ')}
-  FROM base
-), f2 AS (
-  SELECT *, ${firstWhere(k, (j) => `${p(j)} = pmax`)} AS am, ${range(k).map((j) => `c${j}::INTEGER`).join(' + ')} AS n_conf,
-    ${firstWhere(k, (j) => `c${j}`)} AS first_conf, sc + ${eps} AS pe
-  FROM f1
-)
-SELECT k, g, ${range(k).map(p).join(', ')}, am,
-  CASE WHEN n_conf > 1 THEN am WHEN n_conf = 1 THEN first_conf END AS guess,
-  -- With 1e-6 added, p_g (< pe) wins outright above pmax, loses below it, and at pmax wins
-  -- only if every class at pmax comes after g (NumPy's argmax takes the first).
-  pe > pmax OR (pe = pmax AND am > g) AS keep,
-  ${score} AS score
-FROM f2`;
+  const c = (j: number) => `(${p(j)} >= ${doubleLiteral(thresholds[j]!)} - ${eps})`;
+  return `CREATE OR REPLACE VIEW ${quoteIdent(tables.guesses)} AS
+SELECT *, CASE WHEN n_conf > 1 THEN am WHEN n_conf = 1 THEN first_conf END AS guess
+FROM (SELECT *, ${range(k).map((j) => `${c(j)}::INTEGER`).join(' + ')} AS n_conf, ${firstWhere(k, c)} AS first_conf FROM ${quoteIdent(tables.features)} WHERE g IS NOT NULL)`;
 }
 
 /** SQL: the raw confident joint, counts per (given g, guess) over rows with a guess. */
 export function jointCountsSql(tables: LabelIssuesTables): string {
-  return `SELECT g, guess, count(*)::DOUBLE AS n FROM ${quoteIdent(tables.features)} WHERE guess IS NOT NULL GROUP BY ALL ORDER BY ALL`;
+  return `SELECT g, guess, count(*)::DOUBLE AS n FROM ${quoteIdent(tables.guesses)} WHERE guess IS NOT NULL GROUP BY ALL ORDER BY ALL`;
 }
 
 /** What to prune, decided from the joint in TypeScript and handed back to SQL as integers. */
@@ -164,8 +181,8 @@ function valuesList(rows: readonly number[][], names: string): string {
 const TOP_N_QUERIES = 64;
 
 /** SQL selecting the keys one pruning rule marks (before the keep rule). Ties: the smaller key first. */
-function candidatesSql(plan: PrunePlan, features: string, k: number): string {
-  const f = quoteIdent(features);
+function candidatesSql(plan: PrunePlan, tables: LabelIssuesTables, k: number): string {
+  const f = quoteIdent(tables.features);
   const none = `SELECT k FROM ${f} WHERE false`;
   // Each rule takes the first n rows of a class in some order: a top-n per (class, class) pair
   // reads only that class and keeps n rows (DuckDB's top-n operator), where one window over
@@ -195,7 +212,7 @@ function candidatesSql(plan: PrunePlan, features: string, k: number): string {
     case 'both':
       return `SELECT k FROM (${noiseRate})\nINTERSECT\nSELECT k FROM (${byClassRule})`;
     case 'confident_learning':
-      return `SELECT k FROM ${f} WHERE guess IS NOT NULL AND guess <> g`;
+      return `SELECT k FROM ${quoteIdent(tables.guesses)} WHERE guess IS NOT NULL AND guess <> g`;
     case 'predicted_neq_given':
       return `SELECT k FROM ${f} WHERE am <> g`;
   }
@@ -209,7 +226,7 @@ export function flagsSql(plan: PrunePlan, tables: LabelIssuesTables, k: number):
   const f = quoteIdent(tables.features);
   return `CREATE OR REPLACE TABLE ${quoteIdent(tables.flags)} AS
 SELECT k, g, am, score, row_number() OVER (ORDER BY score, k) AS issue_rank
-FROM ${f} WHERE NOT keep AND k IN (${candidatesSql(plan, tables.features, k)})`;
+FROM ${f} WHERE NOT keep AND k IN (${candidatesSql(plan, tables, k)})`;
 }
 
 /** The columns the cell's view adds to the source's. */
@@ -242,7 +259,7 @@ FROM ${quoteIdent(tables.flags)} ORDER BY issue_rank LIMIT ${Math.trunc(limit)}`
 export function jointCellRowsSql(input: LabelIssuesInput, tables: LabelIssuesTables, given: string, suggested: string): string {
   const g = input.classes.indexOf(given);
   const j = input.classes.indexOf(suggested);
-  return `SELECT s.* FROM ${quoteIdent(input.source)} AS s JOIN ${quoteIdent(tables.features)} AS f ON s.${quoteIdent(input.key)} = f.k
+  return `SELECT s.* FROM ${quoteIdent(input.source)} AS s JOIN ${quoteIdent(tables.guesses)} AS f ON s.${quoteIdent(input.key)} = f.k
 WHERE f.g = ${g} AND f.guess = ${j} ORDER BY f.score, f.k`;
 }
 

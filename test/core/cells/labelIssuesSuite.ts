@@ -158,6 +158,9 @@ export function labelIssuesSuite(engineName: string, create: () => Promise<Engin
       expect(await refuse(handBody)).toBe('bad: label holds labels that are not classes: "c"');
       await engine.query(`CREATE OR REPLACE TABLE dup AS SELECT * FROM hand UNION ALL SELECT * FROM hand WHERE key = 'r01'`);
       expect(await refuse('source: dup\nkey: key\nlabel: label\nprobabilities: {a: p0, b: p1, c: p2}')).toBe('bad: key repeats: 1 row repeats a key already seen; the key must identify every row');
+      // Counted by hand: r01 three times and r02 twice are 3 rows beyond the first of each key.
+      await engine.query(`CREATE OR REPLACE TABLE dup3 AS SELECT * FROM hand UNION ALL SELECT * FROM hand WHERE key IN ('r01', 'r02') UNION ALL SELECT * FROM hand WHERE key = 'r01'`);
+      expect(await refuse('source: dup3\nkey: key\nlabel: label\nprobabilities: {a: p0, b: p1, c: p2}')).toBe('bad: key repeats: 3 rows repeat keys already seen; the key must identify every row');
       await engine.query(`CREATE OR REPLACE TABLE ab AS SELECT * FROM hand WHERE label <> 'c'`);
       expect(await refuse('source: ab\nkey: key\nlabel: label\nprobabilities: plist\nclasses: [a, b]')).toBe('bad: 8 rows have a probability list whose length is not 2, the number of classes');
       await engine.query(`CREATE OR REPLACE TABLE wide AS SELECT key, label, p0 * 2 AS p0, p1, p2 FROM hand`);
