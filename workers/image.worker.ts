@@ -4,7 +4,12 @@
  * decodes and measures it with the same code `assay run` runs (src/core/images), and posts
  * the row back. One decoded image at a time per worker: the pool bounds what is in memory.
  */
+import jpegWasm from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';
 import { measureImage, type ImageMeasure, type ImageMeasureName } from '../src/core/images/measure';
+import { provideJpegWasm } from '../src/core/images/jpeg';
+
+// The JPEG decoder's wasm, served by the app itself (same origin, as the CSP demands).
+provideJpegWasm(async () => WebAssembly.compile(await (await fetch(jpegWasm)).arrayBuffer()));
 
 export interface ImageJob {
   id: number;
