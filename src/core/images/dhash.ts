@@ -26,7 +26,8 @@ export function dHash(grey: Uint8Array, width: number, height: number): bigint {
 
 /** The area-weighted sums of a cols × rows reduction (see dHash), row-major, in units of 1/(cols·rows) pixel. */
 export function cellSums(grey: Uint8Array, width: number, height: number, cols: number, rows: number): number[] {
-  // Per column x: the cells it overlaps and by how much (at most two when w ≥ cols; several when w < cols).
+  if (width >= cols && height >= rows) return cellSumsTwoCells(grey, width, height, cols, rows);
+  // Per column x: the cells it overlaps and by how much (several when w < cols).
   const xs = spans(width, cols);
   const ys = spans(height, rows);
   const sums = new Array<number>(cols * rows).fill(0);
@@ -40,6 +41,54 @@ export function cellSums(grey: Uint8Array, width: number, height: number, cols: 
     for (const [j, w] of ys[y]!) for (let i = 0; i < cols; i++) sums[j * cols + i]! += w * rowSums[i]!;
   }
   return sums;
+}
+
+/**
+ * cellSums when the image is at least cols × rows: a pixel (k scaled units wide) then meets at
+ * most two cells (n ≥ k units each), so each column and row is a first cell with its weight
+ * and the next with the rest (k − weight, often 0). Flat typed arrays, no per-pixel lists.
+ * Every product and sum is an integer below 2^53 (at most 72·w·h·255), so a double holds it
+ * exactly and the sums equal the general path's.
+ */
+function cellSumsTwoCells(grey: Uint8Array, width: number, height: number, cols: number, rows: number): number[] {
+  const [xCell, xWeight] = twoCells(width, cols);
+  const [yCell, yWeight] = twoCells(height, rows);
+  const sums = new Float64Array(cols * rows + cols);
+  // One spare slot after each row's cells: the "next cell" of the last cell, always weight 0.
+  const rowSums = new Float64Array(cols + 1);
+  for (let y = 0; y < height; y++) {
+    rowSums.fill(0);
+    const base = y * width;
+    for (let x = 0; x < width; x++) {
+      const g = grey[base + x]!;
+      const c = xCell[x]!;
+      const w = xWeight[x]!;
+      rowSums[c] += w * g;
+      rowSums[c + 1] += (cols - w) * g;
+    }
+    const j = yCell[y]!;
+    const wy = yWeight[y]!;
+    const top = j * cols;
+    const rest = rows - wy;
+    for (let i = 0; i < cols; i++) {
+      const r = rowSums[i]!;
+      sums[top + i] += wy * r;
+      if (rest) sums[top + cols + i] += rest * r;
+    }
+  }
+  return Array.from(sums.subarray(0, cols * rows));
+}
+
+/** For each of n ≥ k pixels: the first cell of k it overlaps and the overlap (scaled units); the rest, k − overlap, falls in the next cell. */
+function twoCells(n: number, k: number): [Int32Array, Int32Array] {
+  const cell = new Int32Array(n);
+  const weight = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    const c = Math.floor((k * p) / n);
+    cell[p] = c;
+    weight[p] = Math.min(k * p + k, (c + 1) * n) - k * p;
+  }
+  return [cell, weight];
 }
 
 /** For each of n pixels, the cells of k it overlaps with the overlap in units of 1/k pixel (scaled coordinates). */
