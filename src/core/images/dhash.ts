@@ -45,30 +45,46 @@ export function cellSums(grey: Uint8Array, width: number, height: number, cols: 
 
 /**
  * cellSums when the image is at least cols × rows: a pixel (k scaled units wide) then meets at
- * most two cells (n ≥ k units each), so each column and row is a first cell with its weight
- * and the next with the rest (k − weight, often 0). Flat typed arrays, no per-pixel lists.
- * Every product and sum is an integer below 2^53 (at most 72·w·h·255), so a double holds it
- * exactly and the sums equal the general path's.
+ * most two cells (n ≥ k units each). Most pixels of a row lie wholly in one cell, with weight
+ * cols: those are summed as plain integers in runs, one cell at a time, and multiplied once;
+ * the few that straddle a boundary split their weight between the two cells. Rows are then
+ * added into cell rows the same way (a row wholly in one cell row with weight rows, a straddler
+ * split). Every product and sum is an integer below 2^53 (at most 72·w·h·255), so doubles hold
+ * it exactly and the sums equal the general path's.
  */
 function cellSumsTwoCells(grey: Uint8Array, width: number, height: number, cols: number, rows: number): number[] {
   const [xCell, xWeight] = twoCells(width, cols);
   const [yCell, yWeight] = twoCells(height, rows);
+  // Per cell: the run [runStart, runEnd) of pixels wholly inside it.
+  const runStart = new Int32Array(cols).fill(-1);
+  const runEnd = new Int32Array(cols);
+  const splitAt: number[] = [];
+  for (let x = 0; x < width; x++) {
+    if (xWeight[x] === cols) {
+      const c = xCell[x]!;
+      if (runStart[c] === -1) runStart[c] = x;
+      runEnd[c] = x + 1;
+    } else splitAt.push(x);
+  }
   const sums = new Float64Array(cols * rows + cols);
-  // One spare slot after each row's cells: the "next cell" of the last cell, always weight 0.
   const rowSums = new Float64Array(cols + 1);
   for (let y = 0; y < height; y++) {
-    rowSums.fill(0);
     const base = y * width;
-    for (let x = 0; x < width; x++) {
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let x = runStart[c]!, end = runEnd[c]!; x >= 0 && x < end; x++) s += grey[base + x]!;
+      rowSums[c] = cols * s;
+    }
+    rowSums[cols] = 0;
+    for (const x of splitAt) {
       const g = grey[base + x]!;
       const c = xCell[x]!;
       const w = xWeight[x]!;
       rowSums[c] += w * g;
       rowSums[c + 1] += (cols - w) * g;
     }
-    const j = yCell[y]!;
+    const top = yCell[y]! * cols;
     const wy = yWeight[y]!;
-    const top = j * cols;
     const rest = rows - wy;
     for (let i = 0; i < cols; i++) {
       const r = rowSums[i]!;
