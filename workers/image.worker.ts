@@ -2,8 +2,8 @@
  * Measures image files for an images cell off the page's thread. Gets a File (passed by
  * reference, not copied) and reads it here, so the page never holds the bytes; decodes and
  * measures it with the same code `assay run` runs (src/core/images), and posts the row back.
- * The pool hands a worker its next file before the current one is done (see ImagePool): that
- * file is read meanwhile, but files are decoded one after another, so one decoded image at a
+ * The pool hands a worker its next files before the current one is done (see ImagePool):
+ * they are read meanwhile, but files are decoded one after another, so one decoded image at a
  * time per worker and the pool bounds what is in memory.
  */
 import jpegWasm from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm?url';

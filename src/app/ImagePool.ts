@@ -15,11 +15,21 @@ export function poolSize(): number {
 }
 
 /**
- * Files handed to each worker ahead of its answers: the one it measures and the next, so it
- * starts the next the moment it posts a row instead of idling for the round trip to the page.
- * The worker reads the queued file while it decodes the current one but decodes one at a time.
+ * Files handed to each worker ahead of its answers: the one it measures and three queued, so
+ * it starts the next the moment it posts a row instead of idling for the round trip to the
+ * page, and their reads (a picked file's bytes come through the browser's IO thread, several
+ * milliseconds each) are done by then. The worker reads queued files while it decodes but
+ * decodes one at a time. Measured on 1,000 bench images with 2 workers: 1 file in flight
+ * 7.6 s, 2 files 6.7 s, 4 files 5.6 s, 8 files 5.5 s.
  */
-export const FILES_PER_WORKER = 2;
+export const FILES_PER_WORKER = 4;
+
+/**
+ * Progress is reported at most this often (and for the first and last file): the page
+ * re-renders on each report, and at hundreds of files a second a report per file kept the
+ * page's thread as busy as a worker.
+ */
+export const PROGRESS_MS = 100;
 
 /**
  * A pool of image workers (workers/image.worker.ts). Each worker holds at most
@@ -38,7 +48,7 @@ export class ImagePool {
     this.size = size;
   }
 
-  /** Measure every file; rejects with a cancelled AssayError when `signal` aborts, the workers then stopped. */
+  /** Measure every file, reporting progress every PROGRESS_MS; rejects with a cancelled AssayError when `signal` aborts, the workers then stopped. */
   async measure(files: readonly FolderFile[], measures: readonly ImageMeasureName[], onProgress?: (done: number, total: number) => void, signal?: AbortSignal): Promise<ImageMeasure[]> {
     const rows = new Array<ImageMeasure>(files.length);
     if (!files.length) return rows;
@@ -46,6 +56,7 @@ export class ImagePool {
     while (this.#workers.length < used) this.#workers.push(this.#make());
     let next = 0;
     let done = 0;
+    let reported = -Infinity;
     return new Promise<ImageMeasure[]>((resolve, reject) => {
       let settled = false;
       const finish = (error?: unknown) => {
@@ -74,7 +85,11 @@ export class ImagePool {
           if ('error' in reply) return finish(new AssayError('input', reply.error));
           rows[reply.id] = reply.row;
           done++;
-          onProgress?.(done, files.length);
+          const now = performance.now();
+          if (done === files.length || now - reported >= PROGRESS_MS) {
+            reported = now;
+            onProgress?.(done, files.length);
+          }
           if (done === files.length) finish();
           else feed(w);
         };
