@@ -80,16 +80,16 @@ function cellSumsTwoCells(grey: Uint8Array, width: number, height: number, cols:
       const g = grey[base + x]!;
       const c = xCell[x]!;
       const w = xWeight[x]!;
-      rowSums[c] += w * g;
-      rowSums[c + 1] += (cols - w) * g;
+      rowSums[c] = rowSums[c]! + w * g;
+      rowSums[c + 1] = rowSums[c + 1]! + (cols - w) * g;
     }
     const top = yCell[y]! * cols;
     const wy = yWeight[y]!;
     const rest = rows - wy;
     for (let i = 0; i < cols; i++) {
       const r = rowSums[i]!;
-      sums[top + i] += wy * r;
-      if (rest) sums[top + cols + i] += rest * r;
+      sums[top + i] = sums[top + i]! + wy * r;
+      if (rest) sums[top + cols + i] = sums[top + cols + i]! + rest * r;
     }
   }
   return Array.from(sums.subarray(0, cols * rows));
