@@ -1,9 +1,17 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
 import { AssayError, messageOf } from '../core/errors';
 import { measureFiles, type ImageFileRef } from '../core/images/measure';
 import type { ImageRequest } from '../core/cells/CellKind';
 import type { ImageMeasure } from '../core/images/measure';
+import { provideJpegWasm } from '../core/images/jpeg';
+
+/** The JPEG decoder's wasm under Node: read from the installed package, compiled once. */
+export async function nodeJpegWasm(): Promise<WebAssembly.Module> {
+  const file = createRequire(import.meta.url).resolve('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm');
+  return WebAssembly.compile(await readFile(file));
+}
 
 /**
  * The files under an image folder, paths relative to it with `/`, in code-unit order; files
@@ -31,6 +39,7 @@ export async function listImageFolder(root: string): Promise<string[]> {
  * same code the browser's workers run.
  */
 export function nodeImageHost(inside: (path: string) => Promise<string>): (request: ImageRequest) => Promise<ImageMeasure[]> {
+  provideJpegWasm(nodeJpegWasm);
   return async ({ folder, measures }) => {
     const root = await inside(folder);
     if (!(await stat(root)).isDirectory()) throw new AssayError('input', 'is not a folder', { subject: folder });

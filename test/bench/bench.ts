@@ -3,7 +3,9 @@
  * on the same machine, in the same run. Generates its data deterministically, builds the app,
  * drives the real UI (file input, notebook cells), and runs the same SQL and post-processing
  * in native DuckDB, each native run right after the browser's run of the same case. Prints a
- * table and writes it to test/bench/results/.
+ * table and writes it to test/bench/results/. The images stage (`--only images`) measures the
+ * images cell over generated folders of 256×256 PNG and JPEG files, in the browser and in
+ * `assay run`.
  */
 import { parseNotebook } from '../../src/core/notebook/parseNotebook';
 import { analyzeNotebook } from '../../src/core/notebook/analyzeNotebook';
@@ -20,13 +22,14 @@ import { NativeEngine } from '../../src/engine/native/NativeEngine';
 import { cellKind } from '../../src/core/cells/registry';
 import { tableCountSql, tablePageSql, type BrowseColumn, type TableQuery } from '../../src/core/sql/tableQuery';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness';
+import { firstImages, imageFolder, IMAGE_SIZE } from './imageFolder';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = join(root, 'test/bench/data');
 const resultsDir = join(root, 'test/bench/results');
 const quick = process.argv.includes('--quick');
 const skipBuild = process.argv.includes('--no-build');
-/** `--only drift` (or `--only 1m`, `--only 10m`): one stage, for checking a change quickly. */
+/** `--only drift` (or `--only 1m`, `--only 10m`, `--only images`): one stage, for checking a change quickly. */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const sizes = (quick ? [1_000_000] : [1_000_000, 10_000_000]).filter((n) => !only || only === `${n / 1_000_000}m`);
 const REPEAT = 3;
@@ -40,6 +43,8 @@ interface Row {
   peak_browser_mb: number | null;
   /** The first run in a browser profile that never ran Assay (the warm-up pass), at 1M rows. */
   cold_ms?: number | null;
+  /** Files a second (the images stage). */
+  per_second?: number | null;
   note?: string;
 }
 
@@ -340,6 +345,113 @@ function cliRun(file: string, rows: number): Row {
   return { case: '`assay run` triage notebook (native)', rows, browser_ms: null, native_ms: Math.round(seconds! * 1000), ratio: null, peak_browser_mb: null, note: `peak memory ${Math.round(kb! / 1024)} MB` };
 }
 
+/** The images stage's folders: the issue's 5,000 images and a fifth of them, to show memory stays flat as the folder grows. */
+const IMAGE_COUNTS = [1_000, 5_000];
+
+/** A notebook of one images cell over `folder` (every measure, no metadata). */
+const IMAGES_NOTEBOOK = (folder: string) => `---\ntitle: images bench\n---\n\n\`\`\`images scan\nfolder: ${folder}\n\`\`\`\n`;
+
+/** The stage's folders under test/bench/data/, generated once (see imageFolder.ts). */
+async function imageFolders(): Promise<Map<number, string>> {
+  const largest = Math.max(...IMAGE_COUNTS);
+  const big = join(dataDir, `images_${largest}`);
+  const t = Date.now();
+  const bytes = await imageFolder(big, largest);
+  console.log(`data: ${big} (${largest} images, ${(bytes / 1e6).toFixed(0)} MB, ${((Date.now() - t) / 1000).toFixed(0)} s)`);
+  const out = new Map<number, string>([[largest, big]]);
+  for (const n of IMAGE_COUNTS.filter((c) => c !== largest)) {
+    const dir = join(dataDir, `images_${n}`);
+    firstImages(big, dir, n);
+    out.set(n, dir);
+  }
+  return out;
+}
+
+/**
+ * The images cell in the browser: a new browser per folder (WebAssembly memory never shrinks,
+ * so the smaller folder's peak is not the larger's leftovers), the folder opened through the
+ * Dataset folder… input as a person does, then the cell run REPEAT times in the same page.
+ * The first run starts the image workers and compiles the JPEG decoder: it is the first use.
+ * Peak memory is every Chromium process of the run, from before the folder is opened.
+ */
+async function browserImages(url: string, count: number, dir: string): Promise<Row> {
+  const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const memory = memorySampler(userDir);
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(600_000);
+    await page.goto(url);
+    await engineReady(page);
+    memory.reset();
+    await page.setInputFiles('[data-testid=dataset-folder-input]', dir);
+    await page.waitForFunction((text) => [...document.querySelectorAll('[data-testid=notice]')].some((n) => n.textContent?.includes(text)), `${count.toLocaleString('en-US')} image files`, { timeout: 600_000 });
+    await openNotebook(page, IMAGES_NOTEBOOK(dir.split('/').pop()!));
+    const cell = page.locator('[data-testid=nb-cell][data-name=scan]');
+    const times: number[] = [];
+    const workers = await page.evaluate(() => navigator.hardwareConcurrency);
+    for (let i = 0; i <= REPEAT; i++) {
+      // A run counts once the cell has been seen running: the status before the click is the last run's.
+      await page.evaluate(() => {
+        const w = window as unknown as { __sawRunning: boolean };
+        w.__sawRunning = false;
+        new MutationObserver((changes, o) => {
+          if (changes.some((c) => (c.target as Element).getAttribute('data-name') === 'scan' && (c.target as Element).getAttribute('data-status') === 'running')) (w.__sawRunning = true), o.disconnect();
+        }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+      });
+      await cell.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.waitForFunction(() => (window as unknown as { __sawRunning: boolean }).__sawRunning && ['ok', 'error'].includes(document.querySelector('[data-testid=nb-cell][data-name=scan]')!.getAttribute('data-status')!), null, { timeout: 600_000, polling: 100 });
+      if ((await cell.getAttribute('data-status')) !== 'ok') throw new Error(`images failed in the browser: ${await cell.getByTestId('cell-error').textContent()}`);
+      times.push(Number(await cell.getAttribute('data-elapsed-ms')));
+    }
+    const [cold, ...warm] = times;
+    const ms = Math.round(median(warm));
+    return { case: `images cell, browser (${Math.min(8, workers)} workers), ${IMAGE_SIZE}×${IMAGE_SIZE} PNG + JPEG`, rows: count, browser_ms: ms, native_ms: null, ratio: null, peak_browser_mb: memory.peakMb(), cold_ms: cold, per_second: Math.round(count / (ms / 1000)) };
+  } finally {
+    memory.stop();
+    await context.close();
+    rmSync(userDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `assay run` over a notebook of one images cell (DuckDB-WASM under Node, the default): the
+ * whole process, start to exit, and its peak resident memory. The process's fixed start (tsx,
+ * DuckDB) is in these times; the larger folder's row also gives the rate between the two
+ * folders, which leaves it out.
+ */
+function cliImages(count: number, dir: string): Row {
+  const name = dir.split('/').pop()!;
+  const nb = join(dataDir, `${name}_bench.assay.md`);
+  const out = join(dataDir, `${name}_bench.json`);
+  writeFileSync(nb, IMAGES_NOTEBOOK(name));
+  writeFileSync(join(dataDir, 'package.json'), '{}');
+  const times: { ms: number; kb: number }[] = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const line = execSync(`/usr/bin/time -f '%e %M' node ${join(root, 'src/cli/bin.mjs')} run ${nb} --json ${out} 2>&1 >/dev/null | tail -1`, { cwd: root }).toString().trim();
+    const [seconds, kb] = line.split(' ').map(Number);
+    if (!Number.isFinite(seconds) || !Number.isFinite(kb)) throw new Error(`assay run over ${name}: ${line}`);
+    const cell = (JSON.parse(readFileSync(out, 'utf8')) as { cells: { name: string; status: string; error?: string; result?: { files?: number } }[] }).cells.find((c) => c.name === 'scan');
+    if (cell?.status !== 'ok' || cell.result?.files !== count) throw new Error(`assay run over ${name}: ${cell?.status} ${cell?.error ?? ''} (${cell?.result?.files} files)`);
+    times.push({ ms: seconds! * 1000, kb: kb! });
+  }
+  const ms = Math.round(median(times.map((t) => t.ms)));
+  const peak = Math.round(Math.max(...times.map((t) => t.kb)) / 1024);
+  return { case: '`assay run` images cell (whole process)', rows: count, browser_ms: null, native_ms: ms, ratio: null, peak_browser_mb: null, per_second: Math.round(count / (ms / 1000)), note: `peak RSS ${peak} MB` };
+}
+
+/** The images stage: both folders in the browser, then in the CLI; the CLI's rate between the two folders on the larger one's row. */
+async function imagesStage(url: string): Promise<Row[]> {
+  const folders = await imageFolders();
+  const rows: Row[] = [];
+  for (const n of IMAGE_COUNTS) rows.push(await browserImages(url, n, folders.get(n)!));
+  const cli = IMAGE_COUNTS.map((n) => cliImages(n, folders.get(n)!));
+  const [small, large] = [cli[0]!, cli.at(-1)!];
+  const between = Math.round((large.rows - small.rows) / ((large.native_ms! - small.native_ms!) / 1000));
+  large.note += `; ${between} images/s between ${small.rows.toLocaleString('en-US')} and ${large.rows.toLocaleString('en-US')} (start-up left out)`;
+  return [...rows, ...cli];
+}
+
 /** Native DuckDB on the same file, as a NativeSide (the browser's runs call it). */
 async function nativeOpen(file: string, rows: number): Promise<{ side: NativeSide; close: () => Promise<void> }> {
   const engine = await NativeEngine.create({ threads: 2 });
@@ -396,11 +508,12 @@ async function main() {
   const rows: Row[] = [];
   let engineText = '';
   const driftRows = quick ? 1_000_000 : 5_000_000;
-  const driftFiles = [await generate(driftRows), await generate(driftRows, true)];
+  const parquetStages = !only || only !== 'images';
+  const driftFiles = parquetStages ? [await generate(driftRows), await generate(driftRows, true)] : [];
   // Each stage in a browser of its own: WebAssembly memory never shrinks, so a stage after the
   // 10M-row one would otherwise start with the memory that one left (and measure that).
   // Every stage warms its new browser profile on the 1M-row file first (see warmUp).
-  const warmFiles = { cells: [await generate(1_000_000)], drift: [await generate(1_000_000), await generate(1_000_000, true)] };
+  const warmFiles = parquetStages ? { cells: [await generate(1_000_000)], drift: [await generate(1_000_000), await generate(1_000_000, true)] } : { cells: [], drift: [] };
   const warmNotebooks = {
     cells: NOTEBOOK('bench_1m'),
     drift: DRIFT_NOTEBOOK('bench_1m', 'bench_1m_shifted'),
@@ -449,6 +562,10 @@ async function main() {
       rows.push(drift);
       save();
     }
+    if (!only || only === 'images') {
+      rows.push(...(await imagesStage(url)));
+      save();
+    }
     if (!only) {
       rows.push(cliRun(files.get(sizes.at(-1)!)!, sizes.at(-1)!));
       save();
@@ -460,11 +577,11 @@ async function main() {
 
 /** Print the table and write it (JSON and Markdown) under test/bench/results/. */
 function writeResults(rows: Row[], engineText: string, t0: number): void {
-  const header = '| case | rows | browser (median of 3) | native DuckDB | ratio | peak memory | browser, first use |';
-  const lines = [header, '| --- | --- | --- | --- | --- | --- | --- |'];
+  const header = '| case | rows (images: files) | browser (median of 3) | native DuckDB (images: `assay run`) | ratio | peak memory | browser, first use | images/s |';
+  const lines = [header, '| --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`);
-    lines.push(`| ${r.case} | ${r.rows.toLocaleString('en-US')} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${r.peak_browser_mb === null ? (r.note ?? '—') : `browser ${r.peak_browser_mb} MB`} | ${ms(r.cold_ms)} |`);
+    lines.push(`| ${r.case} | ${r.rows.toLocaleString('en-US')} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${r.peak_browser_mb === null ? (r.note ?? '—') : `browser ${r.peak_browser_mb} MB`} | ${ms(r.cold_ms)} | ${r.per_second ?? '—'} |`);
   }
   const table = lines.join('\n');
   console.log(`\nbrowser engine: ${engineText}\n\n${table}\n\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);

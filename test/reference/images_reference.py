@@ -12,9 +12,9 @@ The definitions are the README's ("Images: the definitions"), implemented again 
 - dHash: S = Wy @ G @ Wx.T with integer overlap matrices (Wx[i, x] = overlap of pixel x's
   span [9x, 9x+9) with cell i's [i w, (i+1) w); Wy likewise with 8), bit = S[j, i] < S[j, i+1],
   row-major, first bit most significant.
-PNG values are the same bytes decoded, so they must match exactly. JPEG decoders differ in
-their IDCT and chroma upsampling (Pillow's libjpeg vs jpeg-js), so for JPEGs only the file
-facts (bytes, SHA-256, format, size, components) are exact; the measures get tolerances.
+PNG values are the same bytes decoded, so they must match exactly. JPEGs too: Assay decodes
+them with libjpeg-turbo compiled to WebAssembly, Pillow with Debian's libjpeg-turbo (same
+integer IDCT, same fancy chroma upsampling), so the samples and every measure are exact.
 """
 import hashlib, json, os
 import numpy as np

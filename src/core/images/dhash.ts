@@ -26,7 +26,8 @@ export function dHash(grey: Uint8Array, width: number, height: number): bigint {
 
 /** The area-weighted sums of a cols × rows reduction (see dHash), row-major, in units of 1/(cols·rows) pixel. */
 export function cellSums(grey: Uint8Array, width: number, height: number, cols: number, rows: number): number[] {
-  // Per column x: the cells it overlaps and by how much (at most two when w ≥ cols; several when w < cols).
+  if (width >= cols && height >= rows) return cellSumsTwoCells(grey, width, height, cols, rows);
+  // Per column x: the cells it overlaps and by how much (several when w < cols).
   const xs = spans(width, cols);
   const ys = spans(height, rows);
   const sums = new Array<number>(cols * rows).fill(0);
@@ -40,6 +41,70 @@ export function cellSums(grey: Uint8Array, width: number, height: number, cols: 
     for (const [j, w] of ys[y]!) for (let i = 0; i < cols; i++) sums[j * cols + i]! += w * rowSums[i]!;
   }
   return sums;
+}
+
+/**
+ * cellSums when the image is at least cols × rows: a pixel (k scaled units wide) then meets at
+ * most two cells (n ≥ k units each). Most pixels of a row lie wholly in one cell, with weight
+ * cols: those are summed as plain integers in runs, one cell at a time, and multiplied once;
+ * the few that straddle a boundary split their weight between the two cells. Rows are then
+ * added into cell rows the same way (a row wholly in one cell row with weight rows, a straddler
+ * split). Every product and sum is an integer below 2^53 (at most 72·w·h·255), so doubles hold
+ * it exactly and the sums equal the general path's.
+ */
+function cellSumsTwoCells(grey: Uint8Array, width: number, height: number, cols: number, rows: number): number[] {
+  const [xCell, xWeight] = twoCells(width, cols);
+  const [yCell, yWeight] = twoCells(height, rows);
+  // Per cell: the run [runStart, runEnd) of pixels wholly inside it.
+  const runStart = new Int32Array(cols).fill(-1);
+  const runEnd = new Int32Array(cols);
+  const splitAt: number[] = [];
+  for (let x = 0; x < width; x++) {
+    if (xWeight[x] === cols) {
+      const c = xCell[x]!;
+      if (runStart[c] === -1) runStart[c] = x;
+      runEnd[c] = x + 1;
+    } else splitAt.push(x);
+  }
+  const sums = new Float64Array(cols * rows + cols);
+  const rowSums = new Float64Array(cols + 1);
+  for (let y = 0; y < height; y++) {
+    const base = y * width;
+    for (let c = 0; c < cols; c++) {
+      let s = 0;
+      for (let x = runStart[c]!, end = runEnd[c]!; x >= 0 && x < end; x++) s += grey[base + x]!;
+      rowSums[c] = cols * s;
+    }
+    rowSums[cols] = 0;
+    for (const x of splitAt) {
+      const g = grey[base + x]!;
+      const c = xCell[x]!;
+      const w = xWeight[x]!;
+      rowSums[c] = rowSums[c]! + w * g;
+      rowSums[c + 1] = rowSums[c + 1]! + (cols - w) * g;
+    }
+    const top = yCell[y]! * cols;
+    const wy = yWeight[y]!;
+    const rest = rows - wy;
+    for (let i = 0; i < cols; i++) {
+      const r = rowSums[i]!;
+      sums[top + i] = sums[top + i]! + wy * r;
+      if (rest) sums[top + cols + i] = sums[top + cols + i]! + rest * r;
+    }
+  }
+  return Array.from(sums.subarray(0, cols * rows));
+}
+
+/** For each of n ≥ k pixels: the first cell of k it overlaps and the overlap (scaled units); the rest, k − overlap, falls in the next cell. */
+function twoCells(n: number, k: number): [Int32Array, Int32Array] {
+  const cell = new Int32Array(n);
+  const weight = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    const c = Math.floor((k * p) / n);
+    cell[p] = c;
+    weight[p] = Math.min(k * p + k, (c + 1) * n) - k * p;
+  }
+  return [cell, weight];
 }
 
 /** For each of n pixels, the cells of k it overlaps with the overlap in units of 1/k pixel (scaled coordinates). */

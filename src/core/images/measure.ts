@@ -31,7 +31,7 @@ export interface ImageMeasure {
 /** Read, decode and measure one file. The same code in a browser worker and under Node. */
 export async function measureImage(path: string, bytes: Uint8Array, measures: readonly ImageMeasureName[] = IMAGE_MEASURES): Promise<ImageMeasure> {
   const digest = await sha256(bytes);
-  const decoded = decodeImage(bytes);
+  const decoded = await decodeImage(bytes);
   const row: ImageMeasure = { path, bytes: bytes.length, sha256: digest, format: decoded.format, width: null, height: null, channels: null, decode_error: null, mean_luminance: null, sharpness: null, dhash: null };
   if (!isDecoded(decoded)) return { ...row, decode_error: decoded.error };
   const { width, height } = decoded;

@@ -52,6 +52,30 @@ describe('dHash (hand-worked)', () => {
     }
   });
 
+  it('cell sums equal the definition (Σ ox·oy·G over every pixel of every cell) at every size, small and large', () => {
+    // Straight from the README's formula, one cell at a time: slow, and independent of how cellSums is written.
+    const naive = (grey: Uint8Array, w: number, h: number) => {
+      const out: number[] = [];
+      for (let j = 0; j < 8; j++) {
+        for (let i = 0; i < 9; i++) {
+          let sum = 0;
+          for (let y = 0; y < h; y++) {
+            const oy = Math.max(0, Math.min(8 * y + 8, (j + 1) * h) - Math.max(8 * y, j * h));
+            for (let x = 0; oy && x < w; x++) sum += Math.max(0, Math.min(9 * x + 9, (i + 1) * w) - Math.max(9 * x, i * w)) * oy * grey[y * w + x]!;
+          }
+          out.push(sum);
+        }
+      }
+      return out;
+    };
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (const [w, h] of [[1, 1], [3, 2], [8, 7], [9, 8], [10, 8], [9, 9], [17, 13], [64, 48], [100, 37], [256, 256], [255, 257]] as const) {
+      const grey = Uint8Array.from({ length: w * h }, () => next() % 256);
+      expect(cellSums(grey, w, h, 9, 8), `${w}×${h}`).toEqual(naive(grey, w, h));
+    }
+  });
+
   it('Hamming distance counts differing bits', () => {
     expect(hamming(0n, 0xffffffffffffffffn)).toBe(64);
     expect(hamming(0b1011n, 0b0001n)).toBe(2);

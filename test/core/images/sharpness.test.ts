@@ -41,6 +41,28 @@ describe('grey and mean luminance', () => {
     expect(greyOf(2, 1, 0)).toBe(1); // 1.185
   });
 
+  it('toGrey equals the rule for every one of the 2^24 colours, as RGB and as RGBA', () => {
+    // One 256 × 256 image per red value, green down and blue across; layouts 3 and 4 take different paths.
+    for (let r = 0; r < 256; r++) {
+      const rgb = new Uint8Array(65536 * 3);
+      const rgba = new Uint8Array(65536 * 4);
+      for (let i = 0; i < 65536; i++) {
+        rgb[i * 3] = rgba[i * 4] = r;
+        rgb[i * 3 + 1] = rgba[i * 4 + 1] = i >> 8;
+        rgb[i * 3 + 2] = rgba[i * 4 + 2] = i & 255;
+        rgba[i * 4 + 3] = (i * 31) & 255;
+      }
+      const a = toGrey({ width: 256, height: 256, layout: 3, data: rgb });
+      const b = toGrey({ width: 256, height: 256, layout: 4, data: rgba });
+      let bad = 0;
+      for (let i = 0; i < 65536; i++) {
+        const want = Math.floor((299 * r + 587 * (i >> 8) + 114 * (i & 255) + 500) / 1000);
+        if (a[i] !== want || b[i] !== want) bad++;
+      }
+      expect(bad, `red ${r}`).toBe(0);
+    }
+  });
+
   it('layouts: grey and grey+alpha take the sample, RGBA ignores alpha', () => {
     expect([...toGrey({ width: 2, height: 1, layout: 2, data: Uint8Array.from([9, 0, 200, 255]) })]).toEqual([9, 200]);
     expect([...toGrey({ width: 1, height: 1, layout: 4, data: Uint8Array.from([255, 0, 0, 0]) })]).toEqual([76]);
