@@ -48,8 +48,8 @@ interface Row {
   python_ms?: number | null;
   /** python_ms / browser_ms: how many times faster Assay in the browser is. */
   python_ratio?: number | null;
-  /** Where the peer's figures differ from Assay's (none when they agree). */
-  python_differs?: string[];
+  /** How many of the peer's figures were set against Assay's result, and where they differ (none when they agree). */
+  python_check?: { compared: number; differs: string[] };
   note?: string;
 }
 
@@ -270,7 +270,7 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
     const nativeTimes: number[] = [];
     const request = peer ? peerRequest(kind, cells[kind as keyof typeof cells], table) : null;
     const peerTimes: number[] = [];
-    let differs: string[] | undefined;
+    let check: Row['python_check'];
     memory.reset();
     for (let i = 0; i < REPEAT; i++) {
       await cell.getByRole('button', { name: 'Run', exact: true }).click();
@@ -286,10 +286,10 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
       const p = request ? await peer!.ask(request) : null;
       if (p) {
         peerTimes.push(p.ms);
-        differs ??= peerDifferences(kind, n.result, p.check ?? {});
+        check ??= peerDifferences(kind, n.result, p.check ?? {});
       }
     }
-    out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb(), python_ms: peerMedian(peerTimes), ...(differs ? { python_differs: differs } : {}) });
+    out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb(), python_ms: peerMedian(peerTimes), ...(check ? { python_check: check } : {}) });
   }
   // Sorting and filtering the SQL cell's result table (issue 27): the app's own time from the
   // action to the first page shown (the filter's typing pause left out), then the same two
@@ -339,7 +339,7 @@ async function browserDrift(
   const loaded = peer && (await peer.ask({ op: 'load', name: 'da', path: a })) && (await peer.ask({ op: 'load', name: 'db', path: b }));
   const spec = cellKind('drift')!.parse(DRIFT('da', 'db')).spec as unknown as { columns: string[]; label: string };
   const peerTimes: number[] = [];
-  let differs: string[] | undefined;
+  let check: Row['python_check'];
   await page.goto(page.url().split('#')[0]!);
   await engineReady(page);
   const names = [a, b].map((f) => f.split('/').pop()!.replace('.parquet', ''));
@@ -360,10 +360,10 @@ async function browserDrift(
     const p = loaded ? await peer!.ask({ op: 'drift', baseline: 'da', current: 'db', columns: spec.columns, label: spec.label }) : null;
     if (p) {
       peerTimes.push(p.ms);
-      differs ??= peerDifferences('drift', n.result, p.check ?? {});
+      check ??= peerDifferences('drift', n.result, p.check ?? {});
     }
   }
-  return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb(), python_ms: peerMedian(peerTimes), ...(differs ? { python_differs: differs } : {}) };
+  return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb(), python_ms: peerMedian(peerTimes), ...(check ? { python_check: check } : {}) };
 }
 
 /** Native DuckDB with both drift tables open: one drift run per call, and a close. */
@@ -557,13 +557,15 @@ function writeResults(rows: Row[], engineText: string, t0: number, peer: PeerInf
     );
   }
   const table = lines.join('\n');
-  const differs = rows.filter((r) => r.python_differs?.length).map((r) => `${r.case}: ${r.python_differs!.join('; ')}`);
-  console.log(`\nbrowser engine: ${engineText}\nPython peer: ${peer.note}\n\n${table}\n${differs.length ? `\nthe Python peer's figures differ from Assay's:\n${differs.join('\n')}\n` : ''}\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const checked = rows.filter((r) => r.python_check);
+  const differs = checked.filter((r) => r.python_check!.differs.length).map((r) => `${r.case}: ${r.python_check!.differs.join('; ')}`);
+  const agreement = checked.length ? `; its figures set against Assay's: ${checked.map((r) => `${r.case} ${r.python_check!.compared - r.python_check!.differs.length} of ${r.python_check!.compared} agree`).join(', ')}` : '';
+  console.log(`\nbrowser engine: ${engineText}\nPython peer: ${peer.note}${agreement}\n\n${table}\n${differs.length ? `\nthe Python peer's figures differ from Assay's:\n${differs.join('\n')}\n` : ''}\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   mkdirSync(resultsDir, { recursive: true });
   const result = { date: new Date().toISOString(), quick, only, browser_engine: engineText, python_peer: peer, machine: { cores: cpus().length, load_average: loadavg() }, rows };
   const stem = only ? `only-${only}` : quick ? 'latest-quick' : 'latest';
   writeFileSync(join(resultsDir, `${stem}.json`), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(join(resultsDir, `${stem}.md`), `${table}\n\nPython peer: ${peer.note}\n${differs.length ? `\nThe Python peer's figures differ from Assay's:\n${differs.map((d) => `- ${d}`).join('\n')}\n` : ''}`);
+  writeFileSync(join(resultsDir, `${stem}.md`), `${table}\n\nPython peer: ${peer.note}${agreement}.\n${differs.length ? `\nThe Python peer's figures differ from Assay's:\n${differs.map((d) => `- ${d}`).join('\n')}\n` : ''}`);
 }
 
 main().catch((error) => {

@@ -140,12 +140,15 @@ export async function csvCopy(parquet: string): Promise<string> {
 const close = (a: unknown, b: unknown, tol = 1e-6) => typeof a === 'number' && typeof b === 'number' && (a === b || Math.abs(a - b) <= tol * Math.max(1, Math.abs(a), Math.abs(b)));
 
 /**
- * Where the peer's figures differ from Assay's result of the same case (an empty list when
- * they agree): so the column compares the same statistics, not merely the same file.
+ * The peer's figures set against Assay's result of the same case: how many were compared and
+ * where they differ (none when they agree), so the column compares the same statistics, not
+ * merely the same file.
  */
-export function peerDifferences(kind: string, assay: Record<string, unknown>, check: Record<string, unknown>): string[] {
+export function peerDifferences(kind: string, assay: Record<string, unknown>, check: Record<string, unknown>): { compared: number; differs: string[] } {
   const out: string[] = [];
+  let compared = 0;
   const same = (what: string, a: unknown, b: unknown, tol?: number) => {
+    compared++;
     if (!close(a, b, tol)) out.push(`${what}: Assay ${String(a)}, Python ${String(b)}`);
   };
   if (kind === 'profile') {
@@ -177,5 +180,5 @@ export function peerDifferences(kind: string, assay: Record<string, unknown>, ch
       }
     }
   }
-  return out;
+  return { compared, differs: out };
 }
