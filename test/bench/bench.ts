@@ -30,13 +30,14 @@ const quick = process.argv.includes('--quick');
 const skipBuild = process.argv.includes('--no-build');
 /** `--no-python`: leave the Python peer out. */
 const skipPython = process.argv.includes('--no-python');
-/** `--only drift` (or `--only 1m`, `--only 10m`): one stage, for checking a change quickly. */
+/** `--only drift` (or `--only 1m`, `--only 10m`, `--only start`): one stage, for checking a change quickly. */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const sizes = (quick ? [1_000_000] : [1_000_000, 10_000_000]).filter((n) => !only || only === `${n / 1_000_000}m`);
 const REPEAT = 3;
 
 interface Row {
   case: string;
+  /** The rows the case reads (0 for the start-up rows, which read none). */
   rows: number;
   browser_ms: number | null;
   native_ms: number | null;
@@ -366,6 +367,72 @@ async function browserDrift(
   return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb(), python_ms: peerMedian(peerTimes), ...(check ? { python_check: check } : {}) };
 }
 
+/** The start's steps as the app measured them on one load (WorkerEngine's ready mark), and DuckDB's module fetch as the network saw it. */
+interface StartSample {
+  /** From the page's navigation to the engine ready. */
+  ready: number;
+  phases: Record<string, number>;
+  /** The DuckDB module's request, from its start to its last byte; null when it was not seen. */
+  fetch: number | null;
+  /** The module's bytes that came over the wire (0 when the browser's cache answered). */
+  fetchBytes: number | null;
+}
+
+/** The steps, in the order the start runs them, and how the rows name them. */
+const START_STEPS: [string, (s: StartSample) => number | null][] = [
+  ['start: page load to engine ready', (s) => s.ready],
+  ['start: engine worker script loaded', (s) => s.phases.worker ?? null],
+  ['start: DuckDB module fetched (network)', (s) => s.fetch],
+  ['start: DuckDB instantiate (fetch + compile + instantiate)', (s) => s.phases.instantiate ?? null],
+  ['start: parquet-wasm instantiate (beside it)', (s) => s.phases.parquet ?? null],
+  ['start: open the database', (s) => s.phases.open ?? null],
+  ['start: connect', (s) => s.phases.connect ?? null],
+  ['start: first queries (settings)', (s) => s.phases['first queries'] ?? null],
+];
+
+/**
+ * Engine start-up on a first visit (a browser profile that never loaded Assay) and on
+ * returning ones (the page loaded again in that profile, REPEAT times): where the start goes.
+ * DuckDB-WASM fetches, compiles and instantiates its module in one streaming step inside its
+ * own worker, so the app can time only the whole step; the network log gives the fetch.
+ */
+async function startStage(url: string): Promise<{ rows: Row[]; engineText: string }> {
+  const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(600_000);
+    let fetched: Promise<{ ms: number; bytes: number }> | null = null;
+    // Requests of the workers (DuckDB's own included) are the page's in Chromium's network log.
+    page.on('requestfinished', (req) => {
+      if (/duckdb-(coi|eh)[^/]*\.wasm$/.test(req.url())) fetched = req.sizes().then((z) => ({ ms: req.timing().responseEnd, bytes: z.responseBodySize }));
+    });
+    const load = async (): Promise<StartSample> => {
+      fetched = null;
+      await page.goto(url);
+      await engineReady(page);
+      const mark = (await page.evaluate(() => (performance.getEntriesByName('assay:engine-ready').at(-1) as PerformanceMark | undefined)?.detail)) as { sinceNavigation: number; phases: Record<string, number> } | undefined;
+      if (!mark) throw new Error('the app set no assay:engine-ready mark');
+      const f = await (fetched as Promise<{ ms: number; bytes: number }> | null);
+      return { ready: mark.sinceNavigation, phases: mark.phases, fetch: f && f.ms >= 0 ? f.ms : null, fetchBytes: f ? f.bytes : null };
+    };
+    const first = await load();
+    const engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
+    const returning: StartSample[] = [];
+    for (let i = 0; i < REPEAT; i++) returning.push(await load());
+    const rows = START_STEPS.map(([name, pick]): Row => {
+      const xs = returning.map(pick).filter((x): x is number => x !== null);
+      const cold = pick(first);
+      const note = name.includes('fetched') ? `first visit ${first.fetchBytes ?? '?'} bytes over the wire, returning ${returning.map((r) => r.fetchBytes ?? '?').join(', ')}` : undefined;
+      return { case: name, rows: 0, browser_ms: xs.length ? Math.round(median(xs)) : null, native_ms: null, ratio: null, peak_browser_mb: null, cold_ms: cold === null ? null : Math.round(cold), ...(note ? { note } : {}) };
+    });
+    return { rows, engineText };
+  } finally {
+    await context.close();
+    rmSync(userDir, { recursive: true, force: true });
+  }
+}
+
 /** Native DuckDB with both drift tables open: one drift run per call, and a close. */
 async function nativeDrift(a: string, b: string): Promise<{ run: () => Promise<{ ms: number; result: Record<string, unknown> }>; close: () => Promise<void> }> {
   const engine = await NativeEngine.create({ threads: 2 });
@@ -465,7 +532,8 @@ async function main() {
   // keeps what it opened. pandas without pyarrow or fastparquet reads CSV copies instead.
   let peer: PythonPeer | null = null;
   let peerInfo: PeerInfo = { label: null, note: 'left out (--no-python)' };
-  if (!skipPython) {
+  if (only === 'start') peerInfo = { label: null, note: 'not needed for the start-up rows' };
+  else if (!skipPython) {
     const started = await PythonPeer.start();
     if (started.peer) {
       peer = started.peer;
@@ -499,6 +567,12 @@ async function main() {
   // Results are written after every stage, so a failure late in a long run keeps what came before.
   const save = () => writeResults(rows, engineText, t0, { ...peerInfo, ...(peer?.failure ? { note: `${peerInfo.note}; stopped: ${peer.failure}` } : {}) });
   try {
+    if (!only || only === 'start') {
+      const start = await startStage(url);
+      engineText = start.engineText;
+      rows.push(...start.rows);
+      save();
+    }
     for (const n of sizes) {
       const native = await nativeOpen(files.get(n)!, n);
       const browser = await stage('cells', async (page, memory, cold) => {
@@ -553,7 +627,7 @@ function writeResults(rows: Row[], engineText: string, t0: number, peer: PeerInf
   for (const r of rows) {
     const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`);
     lines.push(
-      `| ${r.case} | ${r.rows.toLocaleString('en-US')} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${ms(r.python_ms)} | ${r.python_ratio ?? '—'} | ${r.peak_browser_mb === null ? (r.note ?? '—') : `browser ${r.peak_browser_mb} MB`} | ${ms(r.cold_ms)} |`,
+      `| ${r.case} | ${r.rows ? r.rows.toLocaleString('en-US') : '—'} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${ms(r.python_ms)} | ${r.python_ratio ?? '—'} | ${r.peak_browser_mb === null ? (r.note ?? '—') : `browser ${r.peak_browser_mb} MB`} | ${ms(r.cold_ms)} |`,
     );
   }
   const table = lines.join('\n');
