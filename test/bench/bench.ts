@@ -376,6 +376,42 @@ interface StartSample {
   fetch: number | null;
   /** The module's bytes that came over the wire (0 when the browser's cache answered). */
   fetchBytes: number | null;
+  /** From V8's trace: the DuckDB module's streaming compile (its download with it) and instantiation, wall time. */
+  compile: number | null;
+  instantiate: number | null;
+  /** From V8's trace: the small synchronous instantiations after it, in DuckDB's worker and its threads: how many, and from the first's start to the last's end. */
+  syncCount: number;
+  syncSpan: number | null;
+}
+
+interface TraceEvent {
+  name: string;
+  ts: number;
+  dur?: number;
+  tid: number;
+  args?: { url?: string };
+}
+
+/**
+ * The wasm steps of one load from V8's trace events (microseconds): the streaming compile of
+ * the module whose URL is not parquet-wasm's (DuckDB's worker reports none), and the
+ * synchronous instantiations that follow it on every thread.
+ */
+function wasmSteps(events: TraceEvent[]): Pick<StartSample, 'compile' | 'instantiate' | 'syncCount' | 'syncSpan'> {
+  const parquetThreads = new Set(events.filter((e) => e.name === 'wasm.SetUrl' && /parquet/.test(e.args?.url ?? '')).map((e) => e.tid));
+  const duck = (name: string) => events.find((e) => e.name === name && !parquetThreads.has(e.tid));
+  const start = duck('wasm.StartStreamingCompilation');
+  // The end of streaming (v8.wasm, the category traced) is where the compile is finished.
+  const compiled = duck('wasm.FinishStreaming');
+  const inst = duck('wasm.AsyncInstantiate');
+  const sync = events.filter((e) => e.name === 'wasm.SyncInstantiate');
+  const end = (e: TraceEvent) => e.ts + (e.dur ?? 0);
+  return {
+    compile: start && compiled ? (end(compiled) - start.ts) / 1000 : null,
+    instantiate: inst?.dur !== undefined ? inst.dur / 1000 : null,
+    syncCount: sync.length,
+    syncSpan: sync.length ? (Math.max(...sync.map(end)) - Math.min(...sync.map((e) => e.ts))) / 1000 : null,
+  };
 }
 
 /** The steps, in the order the start runs them, and how the rows name them. */
@@ -384,6 +420,9 @@ const START_STEPS: [string, (s: StartSample) => number | null][] = [
   ['start: engine worker script loaded', (s) => s.phases.worker ?? null],
   ['start: DuckDB module fetched (network)', (s) => s.fetch],
   ['start: DuckDB instantiate (fetch + compile + instantiate)', (s) => s.phases.instantiate ?? null],
+  ['start: … of it, the module compiled as it streams in (V8 trace)', (s) => s.compile],
+  ['start: … of it, the module instantiated (V8 trace)', (s) => s.instantiate],
+  ['start: … of it, small synchronous wasm instantiations (V8 trace, first to last)', (s) => s.syncSpan],
   ['start: parquet-wasm instantiate (beside it)', (s) => s.phases.parquet ?? null],
   ['start: open the database', (s) => s.phases.open ?? null],
   ['start: connect', (s) => s.phases.connect ?? null],
@@ -407,14 +446,23 @@ async function startStage(url: string): Promise<{ rows: Row[]; engineText: strin
     page.on('requestfinished', (req) => {
       if (/duckdb-(coi|eh)[^/]*\.wasm$/.test(req.url())) fetched = req.sizes().then((z) => ({ ms: req.timing().responseEnd, bytes: z.responseBodySize }));
     });
+    // V8's wasm events say how the instantiate step divides: the app can time it only whole.
+    const cdp = await context.newCDPSession(page);
+    let events: TraceEvent[] = [];
+    cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
     const load = async (): Promise<StartSample> => {
       fetched = null;
+      events = [];
+      const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['v8.wasm'] }, transferMode: 'ReportEvents' });
       await page.goto(url);
       await engineReady(page);
+      await cdp.send('Tracing.end');
+      await traced;
       const mark = (await page.evaluate(() => (performance.getEntriesByName('assay:engine-ready').at(-1) as PerformanceMark | undefined)?.detail)) as { sinceNavigation: number; phases: Record<string, number> } | undefined;
       if (!mark) throw new Error('the app set no assay:engine-ready mark');
       const f = await (fetched as Promise<{ ms: number; bytes: number }> | null);
-      return { ready: mark.sinceNavigation, phases: mark.phases, fetch: f && f.ms >= 0 ? f.ms : null, fetchBytes: f ? f.bytes : null };
+      return { ready: mark.sinceNavigation, phases: mark.phases, fetch: f && f.ms >= 0 ? f.ms : null, fetchBytes: f ? f.bytes : null, ...wasmSteps(events) };
     };
     const first = await load();
     const engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
@@ -423,7 +471,11 @@ async function startStage(url: string): Promise<{ rows: Row[]; engineText: strin
     const rows = START_STEPS.map(([name, pick]): Row => {
       const xs = returning.map(pick).filter((x): x is number => x !== null);
       const cold = pick(first);
-      const note = name.includes('fetched') ? `first visit ${first.fetchBytes ?? '?'} bytes over the wire, returning ${returning.map((r) => r.fetchBytes ?? '?').join(', ')}` : undefined;
+      const note = name.includes('fetched')
+        ? `first visit ${first.fetchBytes ?? '?'} bytes over the wire, returning ${returning.map((r) => r.fetchBytes ?? '?').join(', ')}`
+        : name.includes('synchronous')
+          ? `${first.syncCount} on the first visit, ${returning.map((r) => r.syncCount).join(', ')} returning`
+          : undefined;
       return { case: name, rows: 0, browser_ms: xs.length ? Math.round(median(xs)) : null, native_ms: null, ratio: null, peak_browser_mb: null, cold_ms: cold === null ? null : Math.round(cold), ...(note ? { note } : {}) };
     });
     return { rows, engineText };
