@@ -2,16 +2,17 @@
  * `npm run bench [-- --quick]`: Assay in headless Chromium side by side with native DuckDB
  * on the same machine, in the same run. Generates its data deterministically, builds the app,
  * drives the real UI (file input, notebook cells), and runs the same SQL and post-processing
- * in native DuckDB, each native run right after the browser's run of the same case. Prints a
- * table and writes it to test/bench/results/. The images stage (`--only images`) measures the
- * images cell over generated folders of 256×256 PNG and JPEG files, in the browser and in
- * `assay run`.
+ * in native DuckDB, each native run right after the browser's run of the same case, and the
+ * profile, drift, confusion and sample statistics in pandas / SciPy / scikit-learn (the Python
+ * peer, python_peer.py) right after that. Prints a table and writes it to test/bench/results/.
+ * The images stage (`--only images`) measures the images cell over generated folders of
+ * 256×256 PNG and JPEG files, in the browser and in `assay run`.
  */
 import { parseNotebook } from '../../src/core/notebook/parseNotebook';
 import { analyzeNotebook } from '../../src/core/notebook/analyzeNotebook';
 import { runCells } from '../../src/core/notebook/runCells';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
@@ -23,19 +24,23 @@ import { cellKind } from '../../src/core/cells/registry';
 import { tableCountSql, tablePageSql, type BrowseColumn, type TableQuery } from '../../src/core/sql/tableQuery';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness';
 import { firstImages, imageFolder, IMAGE_SIZE } from './imageFolder';
+import { csvCopy, peerDifferences, PythonPeer, type PeerHello } from './pythonPeer';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const dataDir = join(root, 'test/bench/data');
 const resultsDir = join(root, 'test/bench/results');
 const quick = process.argv.includes('--quick');
 const skipBuild = process.argv.includes('--no-build');
-/** `--only drift` (or `--only 1m`, `--only 10m`, `--only images`): one stage, for checking a change quickly. */
+/** `--no-python`: leave the Python peer out. */
+const skipPython = process.argv.includes('--no-python');
+/** `--only drift` (or `--only 1m`, `--only 10m`, `--only start`, `--only images`): one stage, for checking a change quickly. */
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const sizes = (quick ? [1_000_000] : [1_000_000, 10_000_000]).filter((n) => !only || only === `${n / 1_000_000}m`);
 const REPEAT = 3;
 
 interface Row {
   case: string;
+  /** The rows the case reads (0 for the start-up rows, which read none). */
   rows: number;
   browser_ms: number | null;
   native_ms: number | null;
@@ -45,6 +50,12 @@ interface Row {
   cold_ms?: number | null;
   /** Files a second (the images stage). */
   per_second?: number | null;
+  /** The Python peer: the file read into a DataFrame for the open row, the statistics alone (on the DataFrame in memory) for a cell's. */
+  python_ms?: number | null;
+  /** python_ms / browser_ms: how many times faster Assay in the browser is. */
+  python_ratio?: number | null;
+  /** How many of the peer's figures were set against Assay's result, and where they differ (none when they agree). */
+  python_check?: { compared: number; differs: string[] };
   note?: string;
 }
 
@@ -120,6 +131,18 @@ const CELLS = (table: string) => ({
   sql: `SELECT image_id, label, ${CLASSES.map((c, j) => `CASE WHEN prediction = '${c}' THEN confidence ELSE (1 - confidence) / 7 END AS p_${j}`).join(', ')} FROM ${table}`,
   label_issues: `source: sql_cell\nkey: image_id\nlabel: label\nprobabilities: {${CLASSES.map((c, j) => `${c}: p_${j}`).join(', ')}}`,
 });
+
+/**
+ * The Python peer's request for a cell of CELLS it has a peer for (profile, confusion, sample),
+ * from the cell's own parsed spec so the two cannot drift apart; null for the others.
+ */
+function peerRequest(kind: string, body: string, table: string): Record<string, unknown> | null {
+  if (!['profile', 'confusion', 'sample'].includes(kind)) return null;
+  const spec = cellKind(kind)!.parse(body).spec as unknown as Record<string, unknown>;
+  if (kind === 'profile') return { op: 'profile', table, key: spec.key, top: spec.top, bins: spec.bins };
+  if (kind === 'confusion') return { op: 'confusion', table, reference: spec.reference, compared: spec.compared };
+  return { op: 'sample', table, stratify: spec.stratify, fraction: spec.fraction, min_per_class: spec.minPerClass, seed: Number(spec.seed) };
+}
 
 /** The whole bench notebook (every cell above), as its text. */
 const NOTEBOOK = (table: string) =>
@@ -199,7 +222,7 @@ async function warmUp(page: Page, files: string[], notebook: string): Promise<Re
 interface NativeSide {
   /** Open the file into the table (again): the open's time and the footer read's. */
   open(): Promise<{ open: number; schema: number }>;
-  cell(kind: string): Promise<number>;
+  cell(kind: string): Promise<{ ms: number; result: Record<string, unknown> }>;
   all(): Promise<number>;
   /** A result table's sort or filter over the SQL cell's view: the count and the first page, as the app's TableBrowser asks them. */
   browse(q: TableQuery): Promise<number>;
@@ -213,7 +236,10 @@ const BROWSE_CASES: { case: string; q: TableQuery; act: (cell: ReturnType<Page['
   { case: 'result table: filter a column (WHERE in DuckDB)', q: { sort: null, filters: { label: 'class_3' } }, act: (cell) => cell.getByTestId('filter-label').fill('class_3') },
 ];
 
-async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>, native: NativeSide): Promise<Row[]> {
+/** The median of the peer's times, rounded; null when it gave none. */
+const peerMedian = (xs: number[]) => (xs.length ? Math.round(median(xs)) : null);
+
+async function browserRun(page: Page, file: string, rows: number, memory: ReturnType<typeof memorySampler>, native: NativeSide, peer: PythonPeer | null): Promise<Row[]> {
   const out: Row[] = [];
   const table = `bench_${rows / 1_000_000}m`;
   // Opened REPEAT times, each in a freshly loaded page (a new engine, so no load starts with
@@ -221,6 +247,7 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
   const schemaTimes: number[] = [];
   const openTimes: number[] = [];
   const nativeOpens: { open: number; schema: number }[] = [];
+  const peerReads: number[] = [];
   let openPeak = 0;
   for (let i = 0; i < REPEAT; i++) {
     await page.goto(page.url().split('#')[0]!);
@@ -234,10 +261,12 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
     openTimes.push(Date.now() - t0);
     openPeak = Math.max(openPeak, memory.peakMb());
     nativeOpens.push(await native.open());
+    const read = await peer?.ask({ op: 'load', name: table, path: file });
+    if (read) peerReads.push(read.ms);
   }
   const nativeMs = (pick: (o: { open: number; schema: number }) => number) => Math.round(median(nativeOpens.map(pick)));
   out.push({ case: 'schema + row count visible', rows, browser_ms: median(schemaTimes), native_ms: nativeMs((o) => o.schema), ratio: null, peak_browser_mb: null });
-  out.push({ case: 'open Parquet (ingest + SHA-256)', rows, browser_ms: median(openTimes), native_ms: nativeMs((o) => o.open), ratio: null, peak_browser_mb: openPeak });
+  out.push({ case: 'open Parquet (ingest + SHA-256)', rows, browser_ms: median(openTimes), native_ms: nativeMs((o) => o.open), ratio: null, peak_browser_mb: openPeak, python_ms: peerMedian(peerReads) });
 
   const cells = CELLS(table);
   await openNotebook(page, NOTEBOOK(table));
@@ -245,6 +274,9 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
     const cell = page.locator(`[data-testid=nb-cell][data-name=${kind}_cell]`);
     const times: number[] = [];
     const nativeTimes: number[] = [];
+    const request = peer ? peerRequest(kind, cells[kind as keyof typeof cells], table) : null;
+    const peerTimes: number[] = [];
+    let check: Row['python_check'];
     memory.reset();
     for (let i = 0; i < REPEAT; i++) {
       await cell.getByRole('button', { name: 'Run', exact: true }).click();
@@ -255,9 +287,15 @@ async function browserRun(page: Page, file: string, rows: number, memory: Return
       const status = await cell.getAttribute('data-status');
       if (status !== 'ok') throw new Error(`${kind} failed in the browser: ${await cell.getByTestId('cell-error').textContent()}`);
       times.push(Number(await cell.getAttribute('data-elapsed-ms')));
-      nativeTimes.push(await native.cell(kind));
+      const n = await native.cell(kind);
+      nativeTimes.push(n.ms);
+      const p = request ? await peer!.ask(request) : null;
+      if (p) {
+        peerTimes.push(p.ms);
+        check ??= peerDifferences(kind, n.result, p.check ?? {});
+      }
     }
-    out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb() });
+    out.push({ case: `${kind} cell`, rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb(), python_ms: peerMedian(peerTimes), ...(check ? { python_check: check } : {}) });
   }
   // Sorting and filtering the SQL cell's result table (issue 27): the app's own time from the
   // action to the first page shown (the filter's typing pause left out), then the same two
@@ -294,7 +332,20 @@ const DRIFT = (a: string, b: string) => `baseline: ${a}\ncurrent: ${b}\ncolumns:
 const DRIFT_NOTEBOOK = (a: string, b: string) => `---\ntitle: drift bench\n---\n\n\`\`\`drift d\n${DRIFT(a, b)}\n\`\`\`\n`;
 
 /** Drift between two tables in the browser (opened through the file input), median of 3. */
-async function browserDrift(page: Page, a: string, b: string, rows: number, memory: ReturnType<typeof memorySampler>, native: () => Promise<number>): Promise<Row> {
+async function browserDrift(
+  page: Page,
+  a: string,
+  b: string,
+  rows: number,
+  memory: ReturnType<typeof memorySampler>,
+  native: () => Promise<{ ms: number; result: Record<string, unknown> }>,
+  peer: PythonPeer | null,
+): Promise<Row> {
+  // The peer reads both tables once, untimed here (the open rows time its reads).
+  const loaded = peer && (await peer.ask({ op: 'load', name: 'da', path: a })) && (await peer.ask({ op: 'load', name: 'db', path: b }));
+  const spec = cellKind('drift')!.parse(DRIFT('da', 'db')).spec as unknown as { columns: string[]; label: string };
+  const peerTimes: number[] = [];
+  let check: Row['python_check'];
   await page.goto(page.url().split('#')[0]!);
   await engineReady(page);
   const names = [a, b].map((f) => f.split('/').pop()!.replace('.parquet', ''));
@@ -310,13 +361,137 @@ async function browserDrift(page: Page, a: string, b: string, rows: number, memo
     await page.waitForFunction(() => ['ok', 'error'].includes(document.querySelector('[data-testid=nb-cell][data-name=d]')!.getAttribute('data-status')!), null, { timeout: 600_000 });
     if ((await cell.getAttribute('data-status')) !== 'ok') throw new Error(`drift failed in the browser: ${await cell.getByTestId('cell-error').textContent()}`);
     times.push(Number(await cell.getAttribute('data-elapsed-ms')));
-    nativeTimes.push(await native());
+    const n = await native();
+    nativeTimes.push(n.ms);
+    const p = loaded ? await peer!.ask({ op: 'drift', baseline: 'da', current: 'db', columns: spec.columns, label: spec.label }) : null;
+    if (p) {
+      peerTimes.push(p.ms);
+      check ??= peerDifferences('drift', n.result, p.check ?? {});
+    }
   }
-  return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb() };
+  return { case: 'drift cell (two tables)', rows, browser_ms: Math.round(median(times)), native_ms: Math.round(median(nativeTimes)), ratio: null, peak_browser_mb: memory.peakMb(), python_ms: peerMedian(peerTimes), ...(check ? { python_check: check } : {}) };
+}
+
+/** The start's steps as the app measured them on one load (WorkerEngine's ready mark), and DuckDB's module fetch as the network saw it. */
+interface StartSample {
+  /** From the page's navigation to the engine ready. */
+  ready: number;
+  phases: Record<string, number>;
+  /** The DuckDB module's request, from its start to its last byte; null when it was not seen. */
+  fetch: number | null;
+  /** The module's bytes that came over the wire (0 when the browser's cache answered). */
+  fetchBytes: number | null;
+  /** From V8's trace: the DuckDB module's streaming compile (its download with it) and instantiation, wall time. */
+  compile: number | null;
+  instantiate: number | null;
+  /** From V8's trace: the small synchronous instantiations after it, in DuckDB's worker and its threads: how many, and from the first's start to the last's end. */
+  syncCount: number;
+  syncSpan: number | null;
+}
+
+interface TraceEvent {
+  name: string;
+  ts: number;
+  dur?: number;
+  tid: number;
+  args?: { url?: string };
+}
+
+/**
+ * The wasm steps of one load from V8's trace events (microseconds): the streaming compile of
+ * the module whose URL is not parquet-wasm's (DuckDB's worker reports none), and the
+ * synchronous instantiations that follow it on every thread.
+ */
+function wasmSteps(events: TraceEvent[]): Pick<StartSample, 'compile' | 'instantiate' | 'syncCount' | 'syncSpan'> {
+  const parquetThreads = new Set(events.filter((e) => e.name === 'wasm.SetUrl' && /parquet/.test(e.args?.url ?? '')).map((e) => e.tid));
+  const duck = (name: string) => events.find((e) => e.name === name && !parquetThreads.has(e.tid));
+  const start = duck('wasm.StartStreamingCompilation');
+  // The end of streaming (v8.wasm, the category traced) is where the compile is finished.
+  const compiled = duck('wasm.FinishStreaming');
+  const inst = duck('wasm.AsyncInstantiate');
+  const sync = events.filter((e) => e.name === 'wasm.SyncInstantiate');
+  const end = (e: TraceEvent) => e.ts + (e.dur ?? 0);
+  return {
+    compile: start && compiled ? (end(compiled) - start.ts) / 1000 : null,
+    instantiate: inst?.dur !== undefined ? inst.dur / 1000 : null,
+    syncCount: sync.length,
+    syncSpan: sync.length ? (Math.max(...sync.map(end)) - Math.min(...sync.map((e) => e.ts))) / 1000 : null,
+  };
+}
+
+/** The steps, in the order the start runs them, and how the rows name them. */
+const START_STEPS: [string, (s: StartSample) => number | null][] = [
+  ['start: page load to engine ready', (s) => s.ready],
+  ['start: engine worker script loaded', (s) => s.phases.worker ?? null],
+  ['start: DuckDB module fetched (network)', (s) => s.fetch],
+  ['start: DuckDB instantiate (fetch + compile + instantiate)', (s) => s.phases.instantiate ?? null],
+  ['start: … of it, the module compiled as it streams in (V8 trace)', (s) => s.compile],
+  ['start: … of it, the module instantiated (V8 trace)', (s) => s.instantiate],
+  ['start: … of it, small synchronous wasm instantiations (V8 trace, first to last)', (s) => s.syncSpan],
+  ['start: parquet-wasm instantiate (beside it)', (s) => s.phases.parquet ?? null],
+  ['start: open the database', (s) => s.phases.open ?? null],
+  ['start: connect', (s) => s.phases.connect ?? null],
+  ['start: first queries (settings)', (s) => s.phases['first queries'] ?? null],
+];
+
+/**
+ * Engine start-up on a first visit (a browser profile that never loaded Assay) and on
+ * returning ones (the page loaded again in that profile, REPEAT times): where the start goes.
+ * DuckDB-WASM fetches, compiles and instantiates its module in one streaming step inside its
+ * own worker, so the app can time only the whole step; the network log gives the fetch.
+ */
+async function startStage(url: string): Promise<{ rows: Row[]; engineText: string }> {
+  const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(600_000);
+    let fetched: Promise<{ ms: number; bytes: number }> | null = null;
+    // Requests of the workers (DuckDB's own included) are the page's in Chromium's network log.
+    page.on('requestfinished', (req) => {
+      if (/duckdb-(coi|eh)[^/]*\.wasm$/.test(req.url())) fetched = req.sizes().then((z) => ({ ms: req.timing().responseEnd, bytes: z.responseBodySize }));
+    });
+    // V8's wasm events say how the instantiate step divides: the app can time it only whole.
+    const cdp = await context.newCDPSession(page);
+    let events: TraceEvent[] = [];
+    cdp.on('Tracing.dataCollected', (d) => events.push(...(d.value as unknown as TraceEvent[])));
+    const load = async (): Promise<StartSample> => {
+      fetched = null;
+      events = [];
+      const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.start', { traceConfig: { includedCategories: ['v8.wasm'] }, transferMode: 'ReportEvents' });
+      await page.goto(url);
+      await engineReady(page);
+      await cdp.send('Tracing.end');
+      await traced;
+      const mark = (await page.evaluate(() => (performance.getEntriesByName('assay:engine-ready').at(-1) as PerformanceMark | undefined)?.detail)) as { sinceNavigation: number; phases: Record<string, number> } | undefined;
+      if (!mark) throw new Error('the app set no assay:engine-ready mark');
+      const f = await (fetched as Promise<{ ms: number; bytes: number }> | null);
+      return { ready: mark.sinceNavigation, phases: mark.phases, fetch: f && f.ms >= 0 ? f.ms : null, fetchBytes: f ? f.bytes : null, ...wasmSteps(events) };
+    };
+    const first = await load();
+    const engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
+    const returning: StartSample[] = [];
+    for (let i = 0; i < REPEAT; i++) returning.push(await load());
+    const rows = START_STEPS.map(([name, pick]): Row => {
+      const xs = returning.map(pick).filter((x): x is number => x !== null);
+      const cold = pick(first);
+      const note = name.includes('fetched')
+        ? `first visit ${first.fetchBytes ?? '?'} bytes over the wire, returning ${returning.map((r) => r.fetchBytes ?? '?').join(', ')}`
+        : name.includes('synchronous')
+          ? `${first.syncCount} on the first visit, ${returning.map((r) => r.syncCount).join(', ')} returning`
+          : undefined;
+      return { case: name, rows: 0, browser_ms: xs.length ? Math.round(median(xs)) : null, native_ms: null, ratio: null, peak_browser_mb: null, cold_ms: cold === null ? null : Math.round(cold), ...(note ? { note } : {}) };
+    });
+    return { rows, engineText };
+  } finally {
+    await context.close();
+    rmSync(userDir, { recursive: true, force: true });
+  }
 }
 
 /** Native DuckDB with both drift tables open: one drift run per call, and a close. */
-async function nativeDrift(a: string, b: string): Promise<{ run: () => Promise<number>; close: () => Promise<void> }> {
+async function nativeDrift(a: string, b: string): Promise<{ run: () => Promise<{ ms: number; result: Record<string, unknown> }>; close: () => Promise<void> }> {
   const engine = await NativeEngine.create({ threads: 2 });
   await engine.openPath(a, { name: 'da' });
   await engine.openPath(b, { name: 'db' });
@@ -325,8 +500,8 @@ async function nativeDrift(a: string, b: string): Promise<{ run: () => Promise<n
   return {
     async run() {
       const s = performance.now();
-      await k.run(spec, { name: 'd', query: (sql) => engine.query(sql), params: {} });
-      return performance.now() - s;
+      const { result } = await k.run(spec, { name: 'd', query: (sql) => engine.query(sql), params: {} });
+      return { ms: performance.now() - s, result };
     },
     close: () => engine.close(),
   };
@@ -471,8 +646,8 @@ async function nativeOpen(file: string, rows: number): Promise<{ side: NativeSid
       const k = cellKind(kind)!;
       const spec = k.parse(cells[kind]!).spec;
       const s = performance.now();
-      await k.run(spec, { name: `${kind}_cell`, query: (sql) => engine.query(sql), params: {} });
-      return performance.now() - s;
+      const { result } = await k.run(spec, { name: `${kind}_cell`, query: (sql) => engine.query(sql), params: {} });
+      return { ms: performance.now() - s, result };
     },
     async browse(q) {
       const s = performance.now();
@@ -518,6 +693,24 @@ async function main() {
     cells: NOTEBOOK('bench_1m'),
     drift: DRIFT_NOTEBOOK('bench_1m', 'bench_1m_shifted'),
   };
+  // The Python peer, started once: it keeps each table it read in memory, as Assay's engine
+  // keeps what it opened. pandas without pyarrow or fastparquet reads CSV copies instead.
+  let peer: PythonPeer | null = null;
+  let peerInfo: PeerInfo = { label: null, note: 'left out (--no-python)' };
+  if (only === 'start') peerInfo = { label: null, note: 'not needed for the start-up rows' };
+  else if (!skipPython) {
+    const started = await PythonPeer.start();
+    if (started.peer) {
+      peer = started.peer;
+      const h = started.hello;
+      peerInfo = { label: h.reader === 'csv' ? 'Python peer (CSV)' : 'Python peer', hello: h, note: h.reader === 'csv' ? 'pandas has no Parquet engine (pyarrow or fastparquet) here: it reads a CSV copy of each file, written by native DuckDB' : `pandas.read_parquet (${h.parquet_engine})` };
+      if (h.reader === 'csv') for (const f of new Set([...files.values(), ...(!only || only === 'drift' ? driftFiles : [])])) await csvCopy(f);
+      console.log(`Python peer: Python ${h.python}, pandas ${h.pandas}, NumPy ${h.numpy}, SciPy ${h.scipy}, scikit-learn ${h.sklearn}; ${peerInfo.note}`);
+    } else {
+      peerInfo = { label: null, note: `unavailable: ${started.why}` };
+      console.log(`Python peer ${peerInfo.note}`);
+    }
+  }
   const stage = async <T,>(warm: 'cells' | 'drift', run: (page: Page, memory: ReturnType<typeof memorySampler>, cold: Record<string, number>) => Promise<T>): Promise<T> => {
     const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
     const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
@@ -537,12 +730,18 @@ async function main() {
     }
   };
   // Results are written after every stage, so a failure late in a long run keeps what came before.
-  const save = () => writeResults(rows, engineText, t0);
+  const save = () => writeResults(rows, engineText, t0, { ...peerInfo, ...(peer?.failure ? { note: `${peerInfo.note}; stopped: ${peer.failure}` } : {}) });
   try {
+    if (!only || only === 'start') {
+      const start = await startStage(url);
+      engineText = start.engineText;
+      rows.push(...start.rows);
+      save();
+    }
     for (const n of sizes) {
       const native = await nativeOpen(files.get(n)!, n);
       const browser = await stage('cells', async (page, memory, cold) => {
-        const out = await browserRun(page, files.get(n)!, n, memory, native.side);
+        const out = await browserRun(page, files.get(n)!, n, memory, native.side, peer);
         // The warm-up pass ran at 1M rows: its first-use times belong to that stage's rows.
         if (n === 1_000_000) for (const r of out) r.cold_ms = cold[r.case] ?? null;
         return out;
@@ -550,15 +749,17 @@ async function main() {
       await native.close();
       for (const r of browser) {
         r.ratio = r.browser_ms !== null && r.native_ms ? Math.round((r.browser_ms / r.native_ms) * 100) / 100 : null;
+        r.python_ratio = pythonRatio(r);
         rows.push(r);
       }
       save();
     }
     if (!only || only === 'drift') {
       const native = await nativeDrift(driftFiles[0]!, driftFiles[1]!);
-      const drift = await stage('drift', (page, memory) => browserDrift(page, driftFiles[0]!, driftFiles[1]!, driftRows, memory, native.run));
+      const drift = await stage('drift', (page, memory) => browserDrift(page, driftFiles[0]!, driftFiles[1]!, driftRows, memory, native.run, peer));
       await native.close();
       drift.ratio = Math.round((drift.browser_ms! / drift.native_ms!) * 100) / 100;
+      drift.python_ratio = pythonRatio(drift);
       rows.push(drift);
       save();
     }
@@ -571,25 +772,43 @@ async function main() {
       save();
     }
   } finally {
+    peer?.close();
     await server.close();
   }
 }
 
+/** How many times faster the browser is than the Python peer, to two decimals (null without both). */
+function pythonRatio(r: Row): number | null {
+  return r.python_ms && r.browser_ms ? Math.round((r.python_ms / r.browser_ms) * 100) / 100 : null;
+}
+
+/** The Python peer as the results name it: the column's heading (null when it did not run) and how it read. */
+interface PeerInfo {
+  label: string | null;
+  note: string;
+  hello?: PeerHello;
+}
+
 /** Print the table and write it (JSON and Markdown) under test/bench/results/. */
-function writeResults(rows: Row[], engineText: string, t0: number): void {
-  const header = '| case | rows (images: files) | browser (median of 3) | native DuckDB (images: `assay run`) | ratio | peak memory | browser, first use | images/s |';
-  const lines = [header, '| --- | --- | --- | --- | --- | --- | --- | --- |'];
+function writeResults(rows: Row[], engineText: string, t0: number, peer: PeerInfo): void {
+  const header = `| case | rows (images: files) | browser (median of 3) | native DuckDB (images: \`assay run\`) | ratio | ${peer.label ?? 'Python peer'} | × Python | peak memory | browser, first use | images/s |`;
+  const lines = [header, '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |'];
   for (const r of rows) {
     const ms = (x: number | null | undefined) => (x === null || x === undefined ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x} ms`);
-    lines.push(`| ${r.case} | ${r.rows.toLocaleString('en-US')} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${r.peak_browser_mb === null ? (r.note ?? '—') : `browser ${r.peak_browser_mb} MB`} | ${ms(r.cold_ms)} | ${r.per_second ?? '—'} |`);
+    lines.push(
+      `| ${r.case} | ${r.rows ? r.rows.toLocaleString('en-US') : '—'} | ${ms(r.browser_ms)} | ${ms(r.native_ms)} | ${r.ratio ?? '—'} | ${ms(r.python_ms)} | ${r.python_ratio ?? '—'} | ${r.peak_browser_mb === null ? (r.note ?? '—') : `browser ${r.peak_browser_mb} MB`} | ${ms(r.cold_ms)} | ${r.per_second ?? '—'} |`,
+    );
   }
   const table = lines.join('\n');
-  console.log(`\nbrowser engine: ${engineText}\n\n${table}\n\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  const checked = rows.filter((r) => r.python_check);
+  const differs = checked.filter((r) => r.python_check!.differs.length).map((r) => `${r.case}: ${r.python_check!.differs.join('; ')}`);
+  const agreement = checked.length ? `; its figures set against Assay's: ${checked.map((r) => `${r.case} ${r.python_check!.compared - r.python_check!.differs.length} of ${r.python_check!.compared} agree`).join(', ')}` : '';
+  console.log(`\nbrowser engine: ${engineText}\nPython peer: ${peer.note}${agreement}\n\n${table}\n${differs.length ? `\nthe Python peer's figures differ from Assay's:\n${differs.join('\n')}\n` : ''}\ntotal ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   mkdirSync(resultsDir, { recursive: true });
-  const result = { date: new Date().toISOString(), quick, only, browser_engine: engineText, machine: { cores: cpus().length }, rows };
+  const result = { date: new Date().toISOString(), quick, only, browser_engine: engineText, python_peer: peer, machine: { cores: cpus().length, load_average: loadavg() }, rows };
   const stem = only ? `only-${only}` : quick ? 'latest-quick' : 'latest';
   writeFileSync(join(resultsDir, `${stem}.json`), JSON.stringify(result, null, 2) + '\n');
-  writeFileSync(join(resultsDir, `${stem}.md`), table + '\n');
+  writeFileSync(join(resultsDir, `${stem}.md`), `${table}\n\nPython peer: ${peer.note}${agreement}.\n${differs.length ? `\nThe Python peer's figures differ from Assay's:\n${differs.map((d) => `- ${d}`).join('\n')}\n` : ''}`);
 }
 
 main().catch((error) => {

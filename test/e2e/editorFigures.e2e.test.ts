@@ -80,7 +80,7 @@ describe('editor figures (printed)', () => {
     // so a loaded machine stretches the latency above but hardly this figure.
     const cdp = await s.context.newCDPSession(s.page);
     const events: { name: string; ph: string; pid: number; tid: number; tdur?: number; args?: { name?: string } }[] = [];
-    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as typeof events)));
+    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)));
     const traced = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
     await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline', transferMode: 'ReportEvents' });
     const cell = await typeAndRead();
