@@ -550,14 +550,8 @@ async function imageFolders(): Promise<Map<number, string>> {
  * Peak memory is every Chromium process of the run, from before the folder is opened.
  */
 async function browserImages(url: string, count: number, dir: string): Promise<Row> {
-  const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  const memory = memorySampler(userDir);
+  const { page, memory, close } = await freshBrowser(url);
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(600_000);
-    await page.goto(url);
-    await engineReady(page);
     memory.reset();
     await page.setInputFiles('[data-testid=dataset-folder-input]', dir);
     await page.waitForFunction((text) => [...document.querySelectorAll('[data-testid=notice]')].some((n) => n.textContent?.includes(text)), `${count.toLocaleString('en-US')} image files`, { timeout: 600_000 });
@@ -583,9 +577,32 @@ async function browserImages(url: string, count: number, dir: string): Promise<R
     const ms = Math.round(median(warm));
     return { case: `images cell, browser (${Math.min(8, workers)} workers), ${IMAGE_SIZE}×${IMAGE_SIZE} PNG + JPEG`, rows: count, browser_ms: ms, native_ms: null, ratio: null, peak_browser_mb: memory.peakMb(), cold_ms: cold, per_second: Math.round(count / (ms / 1000)) };
   } finally {
+    await close();
+  }
+}
+
+/**
+ * A new Chromium with a profile of its own (one that never loaded Assay) and a sampler of its
+ * memory, its first page at `url` with the engine started; `close` stops and removes it all.
+ */
+async function freshBrowser(url: string): Promise<{ page: Page; memory: ReturnType<typeof memorySampler>; close(): Promise<void> }> {
+  const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
+  const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  const memory = memorySampler(userDir);
+  const close = async () => {
     memory.stop();
     await context.close();
     rmSync(userDir, { recursive: true, force: true });
+  };
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(600_000);
+    await page.goto(url);
+    await engineReady(page);
+    return { page, memory, close };
+  } catch (error) {
+    await close();
+    throw error;
   }
 }
 
@@ -712,21 +729,13 @@ async function main() {
     }
   }
   const stage = async <T,>(warm: 'cells' | 'drift', run: (page: Page, memory: ReturnType<typeof memorySampler>, cold: Record<string, number>) => Promise<T>): Promise<T> => {
-    const userDir = mkdtempSync(join(tmpdir(), 'assay-bench-'));
-    const context = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-    const memory = memorySampler(userDir);
+    const { page, memory, close } = await freshBrowser(url);
     try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.setDefaultTimeout(600_000);
-      await page.goto(url);
-      await engineReady(page);
       engineText = ((await page.textContent('[data-testid=engine-status]')) ?? '').replace(/\s+/g, ' ').trim();
       const cold = await warmUp(page, warmFiles[warm], warmNotebooks[warm]);
       return await run(page, memory, cold);
     } finally {
-      memory.stop();
-      await context.close();
-      rmSync(userDir, { recursive: true, force: true });
+      await close();
     }
   };
   // Results are written after every stage, so a failure late in a long run keeps what came before.

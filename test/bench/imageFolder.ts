@@ -11,22 +11,11 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import encodeJpeg, { init as initJpegEncoder } from '@jsquash/jpeg/encode.js';
+import { rng } from '../helpers/rng';
 
 /** Bumped whenever the generator changes what it writes, so a cached folder is rewritten. */
 const VERSION = 1;
 export const IMAGE_SIZE = 256;
-
-/** mulberry32, as sample-data's generators use. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One image, RGBA: a tinted gradient, a few soft discs and rectangles at random places and a
