@@ -111,6 +111,25 @@ describe('column summaries in DuckDB', () => {
     }
   });
 
+  test('top values are exact on a near-unique key with ties, the same on every run and engine', async () => {
+    // 300,000 keys k_0000000…, each once, but k_0000100 and k_0299999 twice more and k_0150000 once
+    // more, shuffled; plus 'é', 'Z' and 'a' twice each (ties: code points Z 0x5A < a 0x61 < é 0xE9).
+    // By construction: k_0000100 and k_0299999 ×3, then the ties at ×2 in code-point order.
+    const build = `CREATE OR REPLACE TABLE u AS SELECT s FROM (
+      SELECT 'k_' || lpad(CAST(i AS VARCHAR), 7, '0') AS s FROM range(300000) r(i)
+      UNION ALL SELECT * FROM (VALUES ('k_0000100'), ('k_0000100'), ('k_0299999'), ('k_0299999'), ('k_0150000'), ('é'), ('é'), ('Z'), ('Z'), ('a'), ('a'))
+    ) ORDER BY hash(s || 'shuffle')`;
+    const expected = { kind: 'top', column: 's', rows: 300011, nulls: 0, distinct: 300003, top: [{ value: 'k_0000100', count: 3 }, { value: 'k_0299999', count: 3 }, { value: 'Z', count: 2 }], other: 300003 };
+    for (const [name, e] of engines) {
+      await e.query(build);
+      for (let run = 0; run < 4; run++) expect(await summarise(e, 'u', [{ name: 's', numeric: false }]), `${name} run ${run}`).toEqual([expected]);
+      // Among the 2s: Z, a, é in that order once the 3s are gone.
+      await e.query(`DELETE FROM u WHERE s IN ('k_0000100', 'k_0299999')`);
+      const [t] = await summarise(e, 'u', [{ name: 's', numeric: false }]);
+      expect(t!.kind === 'top' && t!.top, name).toEqual([{ value: 'Z', count: 2 }, { value: 'a', count: 2 }, { value: 'k_0150000', count: 2 }]);
+    }
+  });
+
   test('an empty relation and an all-NULL column give no bins and no top values', async () => {
     for (const [name, e] of engines) {
       const [x, s] = await summarise(e, 'z', [{ name: 'x', numeric: true }, { name: 's', numeric: false }]);
