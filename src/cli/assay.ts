@@ -17,10 +17,10 @@ import { parseManifest } from '../core/manifest/manifest';
 
 const USAGE = `assay — run Assay notebooks headlessly
 
-  assay run NOTEBOOK [--json OUT.json] [--html OUT.html] [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
+  assay run NOTEBOOK [--json OUT.json] [--html OUT.html] [--engine wasm|native] [--memory-limit SIZE] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
                      [--history DIR] [--over-versions MANIFEST]
       Run every cell; write the results as JSON and/or a static HTML snapshot (default: print a summary).
-  assay check NOTEBOOK [--engine wasm|native] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
+  assay check NOTEBOOK [--engine wasm|native] [--memory-limit SIZE] [--param key=value ...] [--allow-outside] [--strict] [--unsafe]
       Run it and print the quality gates; exit 1 when an error-level gate fails.
   assay manifest DIR [--dataset NAME] [--out FILE]
       Write a manifest for a folder of data files (checksums, rows, schema).
@@ -32,7 +32,11 @@ const USAGE = `assay — run Assay notebooks headlessly
       become an in_set, ranges widened by 0.1 of their width, NULL shares by 0.02, row counts ±0.5.
 
   --engine wasm    DuckDB-WASM under Node, the engine the browser runs (default)
-  --engine native  native DuckDB, for data larger than a browser holds
+  --engine native  native DuckDB, for data larger than a browser holds: the sources are kept
+                   in a database file in a private temporary folder, not in memory
+  --memory-limit SIZE
+                   DuckDB's memory_limit for --engine native (e.g. 6GB; default 80 % of
+                   the machine's memory); what does not fit is spilled to that folder
   --strict         a source whose checksum differs from its pin, or a manifest file that
                    disagrees with its manifest, is an error, not a warning
   --allow-outside  let the notebook name files outside its project folder
@@ -55,6 +59,7 @@ interface Options {
   out?: string;
   dataset?: string;
   engine: 'wasm' | 'native';
+  memoryLimit?: string;
   params: Record<string, unknown>;
   allowOutside: boolean;
   strict: boolean;
@@ -112,6 +117,11 @@ function parseArgs(argv: string[]): Options {
       const e = value();
       if (e !== 'wasm' && e !== 'native') throw new UsageError('--engine is wasm or native');
       o.engine = e;
+    } else if (arg === '--memory-limit') {
+      const m = value();
+      // Parsed here, not by DuckDB, so the value never reaches a setting unchecked.
+      if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(m)) throw new UsageError('--memory-limit takes a size such as 6GB or 512MB');
+      o.memoryLimit = m;
     } else if (arg === '--param') {
       const kv = value();
       const eq = kv.indexOf('=');
@@ -126,8 +136,8 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-async function createEngine(kind: 'wasm' | 'native'): Promise<Engine> {
-  return kind === 'native' ? NativeEngine.create() : NodeEngine.create();
+async function createEngine(kind: 'wasm' | 'native', memoryLimit?: string): Promise<Engine> {
+  return kind === 'native' ? NativeEngine.create({ storage: 'disk', memoryLimit }) : NodeEngine.create();
 }
 
 /** Run the CLI; returns the exit code. Output goes to the given writers (tests capture them). */
@@ -146,7 +156,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   try {
     if (options.command === 'manifest') return await manifestCommand(options, out);
     if (options.command === 'suggest') {
-      const engine = await createEngine(options.engine);
+      const engine = await createEngine(options.engine, options.memoryLimit);
       try {
         out(await suggestCommand({ target: options.target, key: options.key, against: options.against, cell: options.cell, options: options.suggest, allowOutside: options.allowOutside }, engine));
         return 0;
@@ -213,7 +223,7 @@ async function runOnce(
   keep: (r: RunRecord) => Promise<void>,
   overVersion?: { manifest: string; version: string },
 ): Promise<number> {
-  const engine = await createEngine(o.engine);
+  const engine = await createEngine(o.engine, o.memoryLimit);
   try {
     const { text, results, diagnostics, manifestProblems, record } = await runNotebookFile(o.target, engine, { params: o.params, allowOutside: o.allowOutside, unsafe: o.unsafe, history, ...(overVersion ? { overVersion } : {}) });
     await keep(record);

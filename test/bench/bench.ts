@@ -18,12 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { execSync } from 'node:child_process';
 import { preview } from 'vite';
 import { chromium, type Page } from 'playwright-core';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { NativeEngine } from '../../src/engine/native/NativeEngine';
 import { cellKind } from '../../src/core/cells/registry';
 import { tableCountSql, tablePageSql, type BrowseColumn, type TableQuery } from '../../src/core/sql/tableQuery';
 import { CHROMIUM, CHROMIUM_ARGS } from '../e2e/harness';
 import { firstImages, imageFolder, IMAGE_SIZE } from './imageFolder';
+import { writeBenchParquet } from './benchParquet';
 import { csvCopy, peerDifferences, PythonPeer, type PeerHello } from './pythonPeer';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -61,35 +61,11 @@ interface Row {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Deterministic bench data, written by native DuckDB: 12 columns, ~3 % NULLs, row groups of 1M. */
+/** The bench's Parquet file of `rows` rows (shifted: the drift stage's new batch), written once. */
 async function generate(rows: number, shifted = false): Promise<string> {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, `bench_${rows / 1_000_000}m${shifted ? '_shifted' : ''}.parquet`);
-  // The shifted copy (a "new batch" for drift) has brighter lighting and a different class mix.
-  const lux = shifted ? '430 + 300' : '400 + 300';
-  const cls = shifted ? 'sqrt(u6)' : 'u6 * u6';
-  if (existsSync(file)) return file;
-  const db = await DuckDBInstance.create(':memory:', { threads: '2' });
-  const c = await db.connect();
-  // u(k): a fixed pseudo-random number in [0, 1) from the row number (no random(): same bytes every run).
-  const u = (k: number) => `(((range * ${2654435761 + k * 40503} + ${k * 97}) % 4294967296) / 4294967296.0)`;
-  await c.run(`COPY (
-    SELECT range AS id,
-      'img_' || lpad(range::VARCHAR, 9, '0') AS image_id,
-      range // 3 AS item_id,
-      'r' || ((range % 3) + 3 * ((range // 3) % 2))::VARCHAR AS rater,
-      'vendor_' || (range % 4)::VARCHAR AS vendor,
-      TIMESTAMP '2026-01-01' + to_seconds(range) AS captured_at,
-      CASE WHEN ${u(1)} < 0.8 THEN 1024 ELSE 2048 END AS width,
-      CASE WHEN ${u(2)} < 0.9 THEN 1024 ELSE 768 END AS height,
-      CASE WHEN ${u(3)} < 0.03 THEN NULL ELSE round(${lux} * ${u(4)}, 1) END AS lux,
-      round(0.5 + 0.5 * ${u(5)}, 3) AS confidence,
-      'class_' || floor(${cls.replaceAll('u6', u(6))} * 8)::INTEGER::VARCHAR AS label,
-      CASE WHEN ${u(7)} < 0.85 THEN 'class_' || floor(${cls.replaceAll('u6', u(6))} * 8)::INTEGER::VARCHAR ELSE 'class_' || floor(${u(8)} * 8)::INTEGER::VARCHAR END AS prediction
-    FROM range(${rows})
-  ) TO '${file}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)`);
-  c.closeSync();
-  db.closeSync();
+  if (!existsSync(file)) await writeBenchParquet(file, { rows, shifted });
   return file;
 }
 

@@ -115,6 +115,7 @@ describe('assay check: exit codes', () => {
   test('usage errors exit 2; --help exits 0', async () => {
     expect((await cli('frobnicate', 'x')).code).toBe(2);
     expect((await cli('run', 'x.assay.md', '--engine', 'gpu')).stderr).toMatch(/--engine is wasm or native/);
+    expect((await cli('run', 'x.assay.md', '--engine', 'native', '--memory-limit', "1GB'; SET x = 1")).stderr).toMatch(/--memory-limit takes a size such as 6GB/);
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/assay check NOTEBOOK/);

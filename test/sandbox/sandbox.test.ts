@@ -20,6 +20,8 @@ import { hostileNotebook } from './hostileCorpus';
 const ENGINES: [string, () => Promise<Engine>][] = [
   ['wasm', () => NodeEngine.create()],
   ['native', () => NativeEngine.create()],
+  // The CLI's native engine: sources in a database file of its own (a file DuckDB writes).
+  ['native on disk', () => NativeEngine.create({ storage: 'disk', memoryLimit: '1GB' })],
 ];
 
 let dir: string;

@@ -36,13 +36,23 @@ export class NativeEngine implements Engine {
     this.#spill = spill;
   }
 
-  static async create(options: { threads?: number } = {}): Promise<NativeEngine> {
+  /**
+   * `storage: 'disk'` keeps the opened sources in a database file in the engine's private
+   * folder instead of in memory: DuckDB then writes the tables compressed and its buffer
+   * manager evicts them, so data larger than memory opens (100M bench rows take 24 GB and
+   * more in memory, and the process is killed). `memoryLimit` is DuckDB's memory_limit
+   * (default: 80 % of the machine's memory).
+   */
+  static async create(options: { threads?: number; storage?: 'memory' | 'disk'; memoryLimit?: string } = {}): Promise<NativeEngine> {
     const threads = options.threads ?? 2;
     // Where DuckDB spills what does not fit in memory: a private folder of ours, removed on
     // close (DuckDB's default is `.tmp` in the working directory). Spilling keeps working
     // once the engine is sealed.
     const spill = await mkdtemp(join(tmpdir(), 'assay-spill-'));
-    const instance = await DuckDBInstance.create(':memory:', { threads: String(threads), temp_directory: spill });
+    const file = options.storage === 'disk' ? join(spill, 'sources.duckdb') : ':memory:';
+    const settings: Record<string, string> = { threads: String(threads), temp_directory: spill };
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(file, settings);
     const conn = await instance.connect();
     // UTC, as the wasm engine: casts between zoned and plain timestamps must not depend on the machine.
     await conn.run(`SET TimeZone = 'UTC'`);
